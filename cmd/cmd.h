@@ -1,0 +1,39 @@
+/* The CLI: one file per subcommand, each parsing its flags and calling one library
+ * function. No kernel calls here. */
+#ifndef RUNC_GO_CMD_H
+#define RUNC_GO_CMD_H
+
+#include <stdbool.h>
+
+#include "../src/error.h"
+#include "options.h"
+
+struct global_options {
+    const char *root;
+    const char *log;
+    const char *log_format;
+    bool debug;
+    bool systemd_cgroup;
+    const char *rootless;
+    const char *criu;
+};
+
+struct command {
+    const char *name;
+    const char *usage;   /* "[command options] <container-id>" */
+    const char *summary; /* one line */
+    int (*run)(const struct global_options *global, int argc, char **argv);
+};
+
+/* Reports err as runc does (log + stderr) and returns the exit code 1. */
+int cmd_fail(const struct error *err);
+/* Parses a subcommand's flags; prints its help and returns 1 with *done set on -h. */
+int cmd_parse(const struct command *command, const struct option_def *defs, int argc,
+              char **argv, int *index, bool *done);
+/* Checks that exactly `count` positional arguments follow. */
+int cmd_expect_args(const struct command *command, int argc, int index, int min, int max);
+
+extern const struct command command_spec, command_create, command_start, command_run,
+    command_state, command_list, command_kill, command_delete;
+
+#endif

@@ -1,0 +1,53 @@
+/* What every subcommand shares: error reporting and argument checks. */
+#include <stdio.h>
+
+#include "../src/log.h"
+#include "cmd.h"
+
+int cmd_fail(const struct error *err)
+{
+    log_fatal_error(err->msg);
+    return 1;
+}
+
+static void print_command_help(const struct command *command)
+{
+    printf("NAME:\n   runc-go %s - %s\n\nUSAGE:\n   runc-go %s %s\n", command->name,
+           command->summary, command->name, command->usage);
+}
+
+int cmd_parse(const struct command *command, const struct option_def *defs, int argc,
+              char **argv, int *index, bool *done)
+{
+    struct error err;
+    bool help = false;
+
+    *done = false;
+    *index = 1;
+    if (options_parse(defs, argc, argv, index, &help, &err) < 0) {
+        *done = true;
+        return cmd_fail(&err);
+    }
+    if (help) {
+        print_command_help(command);
+        *done = true;
+        return 0;
+    }
+    return 0;
+}
+
+int cmd_expect_args(const struct command *command, int argc, int index, int min, int max)
+{
+    int count = argc - index;
+    struct error err;
+
+    if (count >= min && count <= max)
+        return 0;
+    if (min == max)
+        error_set(&err, 0, "\"%s\" requires exactly %d argument(s)", command->name, min);
+    else if (count < min)
+        error_set(&err, 0, "\"%s\" requires a minimum of %d argument(s)", command->name, min);
+    else
+        error_set(&err, 0, "\"%s\" requires a maximum of %d argument(s)", command->name, max);
+    return cmd_fail(&err);
+}

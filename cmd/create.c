@@ -1,0 +1,35 @@
+#include "../src/container/container.h"
+#include "cmd.h"
+
+static int run_create(const struct global_options *global, int argc, char **argv);
+
+const struct command command_create = {
+    "create", "[command options] <container-id>", "create a container", run_create};
+
+static int run_create(const struct global_options *global, int argc, char **argv)
+{
+    struct create_options options = {.root = global->root,
+                                     .systemd_cgroup = global->systemd_cgroup};
+    const struct option_def defs[] = {
+        {"bundle", 'b', OPTION_STRING, &options.bundle},
+        {"console-socket", 0, OPTION_STRING, &options.console_socket},
+        {"pid-file", 0, OPTION_STRING, &options.pid_file},
+        {"no-pivot", 0, OPTION_BOOL, &options.no_pivot},
+        {"no-new-keyring", 0, OPTION_BOOL, &options.no_new_keyring},
+        {"preserve-fds", 0, OPTION_INT, &options.preserve_fds},
+        {NULL, 0, 0, NULL},
+    };
+    struct error err;
+    bool done;
+    int index, rc = cmd_parse(&command_create, defs, argc, argv, &index, &done);
+    pid_t pid;
+
+    if (done)
+        return rc;
+    if (cmd_expect_args(&command_create, argc, index, 1, 1))
+        return 1;
+    options.id = argv[index];
+    if (container_create(&options, &pid, &err) < 0)
+        return cmd_fail(&err);
+    return 0;
+}

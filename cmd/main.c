@@ -1,0 +1,110 @@
+/* runc-go's entry point: global flags, then the subcommand table. */
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/log.h"
+#include "../src/spec/spec.h"
+#include "cmd.h"
+
+static const struct command *const commands[] = {
+    &command_create, &command_delete, &command_kill,  &command_list,
+    &command_run,    &command_spec,   &command_start, &command_state,
+};
+
+static void print_version(void)
+{
+    const struct scmp_version *v = seccomp_version();
+    printf("runc-go version %s\ncommit: %s\nspec: %s\n", RUNC_GO_VERSION, RUNC_GO_COMMIT,
+           SPEC_VERSION);
+    if (v)
+        printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+}
+
+static void print_help(void)
+{
+    printf("NAME:\n   runc-go - Open Container Initiative runtime\n\n"
+           "USAGE:\n   runc-go [global options] command [command options] [arguments...]\n\n"
+           "VERSION:\n   %s\n\nCOMMANDS:\n",
+           RUNC_GO_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        printf("   %-10s %s\n", commands[i]->name, commands[i]->summary);
+    printf("\nGLOBAL OPTIONS:\n"
+           "   --debug              enable debug logging\n"
+           "   --log value          set the log file to write runc-go logs to (default is "
+           "'/dev/stderr')\n"
+           "   --log-format value   set the log format ('text' (default), or 'json') (default: "
+           "\"text\")\n"
+           "   --root value         root directory for storage of container state (this should "
+           "be located in tmpfs) (default: \"/run/runc-go\")\n"
+           "   --systemd-cgroup     enable systemd cgroup support\n"
+           "   --rootless value     ignore cgroup permission errors ('true', 'false', or "
+           "'auto') (default: \"auto\")\n"
+           "   --help, -h           show help\n"
+           "   --version, -v        print the version\n");
+}
+
+static int setup_logging(const struct global_options *global)
+{
+    enum log_format format = LOG_FORMAT_TEXT;
+    if (strcmp(global->log_format, "json") == 0)
+        format = LOG_FORMAT_JSON;
+    else if (strcmp(global->log_format, "text") != 0) {
+        fprintf(stderr, "runc-go: invalid log-format: %s\n", global->log_format);
+        return -1;
+    }
+    return log_init(global->log, format, global->debug);
+}
+
+static int dispatch(const struct global_options *global, int argc, char **argv)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[0], commands[i]->name) == 0)
+            return commands[i]->run(global, argc, argv);
+    struct error err;
+    error_set(&err, 0, "command %s not found", argv[0]);
+    cmd_fail(&err);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct global_options global = {.root = "/run/runc-go", .log_format = "text",
+                                     .rootless = "auto"};
+    bool help = false, version = false;
+    const struct option_def defs[] = {
+        {"root", 0, OPTION_STRING, &global.root},
+        {"log", 0, OPTION_STRING, &global.log},
+        {"log-format", 0, OPTION_STRING, &global.log_format},
+        {"debug", 0, OPTION_BOOL, &global.debug},
+        {"systemd-cgroup", 0, OPTION_BOOL, &global.systemd_cgroup},
+        {"rootless", 0, OPTION_STRING, &global.rootless},
+        {"criu", 0, OPTION_STRING, &global.criu},
+        {"version", 'v', OPTION_BOOL, &version},
+        {NULL, 0, 0, NULL},
+    };
+    struct error err;
+    int index = 1;
+
+    if (options_parse(defs, argc, argv, &index, &help, &err) < 0) {
+        fprintf(stderr, "runc-go: %s\n", err.msg);
+        return 1;
+    }
+    if (version) {
+        print_version();
+        return 0;
+    }
+    if (help || index >= argc) {
+        print_help();
+        return 0;
+    }
+    if (setup_logging(&global) < 0)
+        return 1;
+    if (strcmp(global.rootless, "auto") != 0 && strcmp(global.rootless, "false") != 0) {
+        error_set(&err, 0, "--rootless=%s: rootless containers are not supported yet",
+                  global.rootless);
+        return cmd_fail(&err);
+    }
+    return dispatch(&global, argc - index, argv + index);
+}

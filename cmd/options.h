@@ -1,0 +1,25 @@
+/* Flag parsing as runc's CLI library does it: `--flag value`, `--flag=value`, `-flag`,
+ * short `-f`, bools as `--flag` or `--flag=false`; flags stop at the first argument. */
+#ifndef RUNC_GO_OPTIONS_H
+#define RUNC_GO_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../src/error.h"
+
+enum option_kind { OPTION_BOOL, OPTION_STRING, OPTION_INT };
+
+struct option_def {
+    const char *name;  /* long name without dashes */
+    char short_name;   /* 0 when none */
+    enum option_kind kind;
+    void *target;      /* bool *, const char **, int * */
+};
+
+/* Parses from argv[*index]; leaves *index at the first non-flag argument.
+ * "-h"/"--help" sets *help when given. */
+int options_parse(const struct option_def *defs, int argc, char **argv, int *index, bool *help,
+                  struct error *err);
+
+#endif

@@ -1,0 +1,18 @@
+/* Shared between create.c and run.c. */
+#ifndef RUNC_GO_CREATE_INTERNAL_H
+#define RUNC_GO_CREATE_INTERNAL_H
+
+#include <signal.h>
+
+#include "container.h"
+#include "state.h"
+
+/* Creates the container; the init restores original_mask before execve. */
+int container_create_with_mask(const struct create_options *options,
+                               const sigset_t *original_mask, pid_t *init_pid,
+                               struct error *err);
+
+/* Stops every process of the container and removes its cgroups and state. */
+int container_destroy(struct container *c, struct error *err);
+
+#endif

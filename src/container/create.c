@@ -1,0 +1,303 @@
+/* `create`: the parent's side of setting a container up. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../linux/cgroup.h"
+#include "../linux/namespaces.h"
+#include "../linux/proc.h"
+#include "../log.h"
+#include "../spec/spec.h"
+#include "../spec/state-json.h"
+#include "../util.h"
+#include "create-internal.h"
+#include "init.h"
+#include "sync.h"
+
+struct create_context {
+    const struct create_options *options;
+    struct spec *spec;
+    char *bundle;
+    char *rootfs;
+    struct container *container;
+    int fifo_fd;
+    int sync_fds[2];
+    int ns_fds[SPEC_NS_COUNT];
+    enum spec_namespace_type ns_types[SPEC_NS_COUNT];
+    int ns_count;
+    pid_t pid;
+    struct spec_strmap cgroup_paths;
+    char **argv;
+    char **envp;
+};
+
+static void context_release(struct create_context *ctx)
+{
+    for (int i = 0; i < ctx->ns_count; i++)
+        close(ctx->ns_fds[i]);
+    for (int i = 0; i < 2; i++)
+        if (ctx->sync_fds[i] >= 0)
+            close(ctx->sync_fds[i]);
+    if (ctx->fifo_fd >= 0)
+        close(ctx->fifo_fd);
+    container_free(ctx->container);
+    spec_strmap_free(&ctx->cgroup_paths);
+    spec_free(ctx->spec);
+    free(ctx->bundle);
+    free(ctx->rootfs);
+    free(ctx->argv);
+    free(ctx->envp);
+}
+
+/* Everything a failed create made is taken down again: init, cgroups, state dir. */
+static void context_rollback(struct create_context *ctx)
+{
+    struct error ignored;
+    if (ctx->pid > 0) {
+        kill(ctx->pid, SIGKILL);
+        while (waitpid(ctx->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (ctx->cgroup_paths.count)
+        cgroup_destroy(&ctx->cgroup_paths, &ignored);
+    if (ctx->container)
+        container_remove_state(ctx->container, &ignored);
+}
+
+static char **null_terminated(char **items, size_t count)
+{
+    char **copy = xcalloc(count + 1, sizeof *copy);
+    memcpy(copy, items, count * sizeof *copy);
+    return copy;
+}
+
+static int check_supported(const struct create_context *ctx, struct error *err)
+{
+    const struct spec *spec = ctx->spec;
+    bool user_ns = spec_find_namespace(spec, SPEC_NS_USER) != NULL;
+
+    if (ctx->options->console_socket)
+        return error_set(err, ENOTSUP, "--console-socket: terminals are not supported yet");
+    if (spec->process.terminal)
+        return error_set(err, ENOTSUP,
+                         "config.json: process.terminal: terminals are not supported yet "
+                         "(set it to false)");
+    if (ctx->options->systemd_cgroup)
+        return error_set(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not "
+                                       "supported yet");
+    if (user_ns && namespaces_any_joined(spec))
+        return error_set(err, ENOTSUP, "config.json: linux.namespaces: joining namespaces "
+                                       "together with a user namespace is not supported yet");
+    if (!spec_find_namespace(spec, SPEC_NS_MOUNT))
+        return error_set(err, EINVAL,
+                         "config.json: linux.namespaces: a mount namespace is required");
+    return 0;
+}
+
+static int prepare_bundle(struct create_context *ctx, struct error *err)
+{
+    const char *bundle = ctx->options->bundle ? ctx->options->bundle : ".";
+    char resolved[PATH_MAX];
+    struct stat st;
+
+    if (!realpath(bundle, resolved))
+        return error_set(err, errno, "bundle %s", bundle);
+    ctx->bundle = xstrdup(resolved);
+    ctx->spec = spec_load_bundle(ctx->bundle, err);
+    if (!ctx->spec || spec_validate(ctx->spec, "config.json", true, err) < 0)
+        return -1;
+    cleanup_free char *rootfs = ctx->spec->root_path[0] == '/'
+                                    ? xstrdup(ctx->spec->root_path)
+                                    : xasprintf("%s/%s", ctx->bundle, ctx->spec->root_path);
+    if (!realpath(rootfs, resolved) || stat(resolved, &st) < 0)
+        return error_set(err, errno, "config.json: root.path: %s", rootfs);
+    if (!S_ISDIR(st.st_mode))
+        return error_set(err, ENOTDIR, "config.json: root.path: %s", rootfs);
+    ctx->rootfs = xstrdup(resolved);
+    ctx->argv = null_terminated(ctx->spec->process.args, ctx->spec->process.args_count);
+    ctx->envp = null_terminated(ctx->spec->process.env, ctx->spec->process.env_count);
+    if (check_supported(ctx, err) < 0)
+        return -1;
+    ctx->ns_count = namespaces_open_joined(ctx->spec, ctx->ns_fds, ctx->ns_types, err);
+    return ctx->ns_count < 0 ? (ctx->ns_count = 0, -1) : 0;
+}
+
+/* Keeps the runtime's own fds above the ones --preserve-fds hands to the container. */
+static int move_above(int fd, int floor, struct error *err)
+{
+    int moved;
+    if (fd >= floor)
+        return fd;
+    moved = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    close(fd);
+    if (moved < 0)
+        return error_set(err, errno, "dup");
+    return moved;
+}
+
+static int prepare_state(struct create_context *ctx, struct error *err)
+{
+    int floor = 3 + ctx->options->preserve_fds;
+
+    ctx->container = container_new(ctx->options->root, ctx->options->id, err);
+    if (!ctx->container)
+        return -1;
+    if (mkfifoat(ctx->container->dirfd, EXEC_FIFO, 0622) < 0)
+        return error_set(err, errno, "create exec fifo");
+    ctx->fifo_fd = openat(ctx->container->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
+    if (ctx->fifo_fd < 0)
+        return error_set(err, errno, "open exec fifo");
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->sync_fds) < 0)
+        return error_set(err, errno, "socketpair");
+    if ((ctx->fifo_fd = move_above(ctx->fifo_fd, floor, err)) < 0 ||
+        (ctx->sync_fds[0] = move_above(ctx->sync_fds[0], floor, err)) < 0 ||
+        (ctx->sync_fds[1] = move_above(ctx->sync_fds[1], floor, err)) < 0)
+        return -1;
+    for (int i = 0; i < ctx->ns_count; i++)
+        if ((ctx->ns_fds[i] = move_above(ctx->ns_fds[i], floor, err)) < 0)
+            return -1;
+    return cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id,
+                                &ctx->cgroup_paths, err);
+}
+
+static int joined_pid_namespace(const struct create_context *ctx)
+{
+    for (int i = 0; i < ctx->ns_count; i++)
+        if (ctx->ns_types[i] == SPEC_NS_PID)
+            return ctx->ns_fds[i];
+    return -1;
+}
+
+static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct error *err)
+{
+    int all_new = namespaces_new_flags(ctx->spec);
+    /* The cgroup namespace must be made after the init is in its cgroup, and clone() has no
+     * room for CLONE_NEWTIME: the init unshares both itself. */
+    int deferred = all_new & (CLONE_NEWCGROUP | 0x80);
+    int clone_flags = all_new & ~deferred;
+    int pid_ns = joined_pid_namespace(ctx);
+    cleanup_close int own_pid_ns = -1;
+    struct init_config config = {
+        .spec = ctx->spec, .id = ctx->options->id, .bundle = ctx->bundle,
+        .rootfs = ctx->rootfs, .argv = ctx->argv, .envp = ctx->envp,
+        .no_pivot = ctx->options->no_pivot, .no_new_keyring = ctx->options->no_new_keyring,
+        .preserve_fds = ctx->options->preserve_fds, .sync_fd = ctx->sync_fds[1],
+        .fifo_fd = ctx->fifo_fd, .ns_fds = ctx->ns_fds, .ns_types = ctx->ns_types,
+        .ns_count = ctx->ns_count, .new_ns_flags = deferred, .original_mask = *mask};
+
+    /* setns(CLONE_NEWPID) moves only our future children: join for the clone, then back. */
+    if (pid_ns >= 0) {
+        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
+            return error_set(err, errno, "join pid namespace");
+    }
+    ctx->pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL,
+                              NULL);
+    if (ctx->pid == 0) {
+        /* The state dir's flock would outlive `create` in our copy of the fd. */
+        close(ctx->container->dirfd);
+        close(ctx->sync_fds[0]);
+        init_main(&config);
+    }
+    if (ctx->pid < 0)
+        error_set(err, errno, "clone");
+    if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && ctx->pid > 0)
+        return error_set(err, errno, "return to own pid namespace");
+    close(ctx->sync_fds[1]);
+    ctx->sync_fds[1] = -1;
+    return ctx->pid < 0 ? -1 : 0;
+}
+
+static int configure_init(struct create_context *ctx, struct error *err)
+{
+    if (spec_find_namespace(ctx->spec, SPEC_NS_USER) &&
+        namespaces_write_id_maps(ctx->pid, ctx->spec, err) < 0)
+        return -1;
+    if (cgroup_create_and_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+        return -1;
+    if (sync_send(ctx->sync_fds[0], SYNC_GO, err) < 0)
+        return -1;
+    return sync_expect(ctx->sync_fds[0], SYNC_READY, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error *err)
+{
+    cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
+    cleanup_free char *value = xasprintf("%d", (int)pid);
+    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    if (fd < 0 || write_all(fd, value, strlen(value)) < 0 || rename(tmp, path) < 0) {
+        error_set(err, errno, "write pid file %s", path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int record_state(struct create_context *ctx, struct error *err)
+{
+    struct state_record *record = xcalloc(1, sizeof *record);
+    const struct spec_strmap *annotations = &ctx->spec->annotations;
+
+    ctx->container->record = record;
+    record->oci_version = xstrdup(ctx->spec->oci_version);
+    record->id = xstrdup(ctx->options->id);
+    record->pid = ctx->pid;
+    if (proc_stat_read(ctx->pid, &record->init_start_time, NULL) < 0)
+        return error_set(err, ESRCH, "container init exited");
+    record->status = xstrdup("created");
+    record->bundle = xstrdup(ctx->bundle);
+    record->rootfs = xstrdup(ctx->rootfs);
+    record->created = rfc3339_nano_now();
+    record->owner = xstrdup("");
+    for (size_t i = 0; i < annotations->count; i++)
+        spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
+    for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
+        spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
+                        ctx->cgroup_paths.values[i]);
+    if (container_save(ctx->container, err) < 0)
+        return -1;
+    if (ctx->options->pid_file && write_pid_file(ctx->options->pid_file, ctx->pid, err) < 0)
+        return -1;
+    return 0;
+}
+
+int container_create_with_mask(const struct create_options *options,
+                               const sigset_t *original_mask, pid_t *init_pid,
+                               struct error *err)
+{
+    struct create_context ctx = {.options = options, .fifo_fd = -1, .sync_fds = {-1, -1}};
+    int result;
+
+    result = prepare_bundle(&ctx, err);
+    if (result == 0)
+        result = prepare_state(&ctx, err);
+    if (result == 0)
+        result = spawn_init(&ctx, original_mask, err);
+    if (result == 0)
+        result = configure_init(&ctx, err);
+    if (result == 0)
+        result = record_state(&ctx, err);
+    if (result < 0)
+        context_rollback(&ctx);
+    else
+        *init_pid = ctx.pid;
+    context_release(&ctx);
+    return result;
+}
+
+int container_create(const struct create_options *options, pid_t *init_pid, struct error *err)
+{
+    sigset_t mask;
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    return container_create_with_mask(options, &mask, init_pid, err);
+}

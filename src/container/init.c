@@ -1,0 +1,179 @@
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "../linux/caps.h"
+#include "../linux/namespaces.h"
+#include "../linux/process.h"
+#include "../linux/rootfs.h"
+#include "../linux/sysctl.h"
+#include "../util.h"
+#include "sync.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static int setup_uts(const struct spec *spec, struct error *err)
+{
+    if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+        return error_set(err, errno, "config.json: hostname: sethostname");
+    if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+        return error_set(err, errno, "config.json: domainname: setdomainname");
+    return 0;
+}
+
+/* A fresh session keyring per container, so containers don't share the host's keys. */
+static int setup_keyring(const struct init_config *config, struct error *err)
+{
+    cleanup_free char *name = NULL;
+    if (config->no_new_keyring)
+        return 0;
+    name = xasprintf("_ses.%s", config->id);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+        return error_set(err, errno, "join session keyring");
+    return 0;
+}
+
+static int setup_namespaces(const struct init_config *config, struct error *err)
+{
+    if (namespaces_join(config->ns_fds, config->ns_types, config->ns_count, CLONE_NEWPID, err) < 0)
+        return -1;
+    for (int i = 0; i < config->ns_count; i++)
+        close(config->ns_fds[i]);
+    /* After the parent placed us in our cgroup, so the namespace's root is that cgroup. */
+    if ((config->new_ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        return error_set(err, errno, "create cgroup namespace");
+    /* A new time namespace takes effect for the process at execve. */
+    if ((config->new_ns_flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
+        return error_set(err, errno, "create time namespace");
+    return 0;
+}
+
+static int setup_filesystem(const struct init_config *config, struct error *err)
+{
+    const struct spec *spec = config->spec;
+    struct rootfs_options options = {
+        .spec = spec, .rootfs = config->rootfs, .no_pivot = config->no_pivot};
+
+    /* Relative mount sources are relative to the bundle. */
+    if (chdir(config->bundle) < 0)
+        return error_set(err, errno, "chdir %s", config->bundle);
+    if (rootfs_setup(&options, err) < 0)
+        return -1;
+    return sysctl_apply(&spec->linux_.sysctl, err);
+}
+
+static int enter_cwd(const struct spec_process *process, struct error *err)
+{
+    /* runc creates a missing cwd; we are inside the new root, so mkdir can't escape it. */
+    if (chdir(process->cwd) == 0)
+        return 0;
+    if (errno == ENOENT) {
+        cleanup_free char *copy = xstrdup(process->cwd);
+        for (char *p = copy + 1; *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                mkdir(copy, 0755);
+                *p = '/';
+            }
+        mkdir(copy, 0755);
+        if (chdir(process->cwd) == 0)
+            return 0;
+    }
+    return error_set(err, errno, "config.json: process.cwd: chdir %s", process->cwd);
+}
+
+/* Only the fds the container should get stay open across execve: stdio and preserve-fds. */
+static int seal_fds(const struct init_config *config, struct error *err)
+{
+    unsigned int first_sealed = 3 + (unsigned int)config->preserve_fds;
+    for (int fd = 3; fd < (int)first_sealed; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            return error_set(err, errno, "--preserve-fds: fd %d", fd);
+    if (syscall(SYS_close_range, first_sealed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        return error_set(err, errno, "close_range");
+    return 0;
+}
+
+static int setup_inside(const struct init_config *config, char **executable, struct error *err)
+{
+    const struct spec *spec = config->spec;
+    const struct spec_process *process = &spec->process;
+
+    if (setup_namespaces(config, err) < 0 || setup_uts(spec, err) < 0 ||
+        setup_keyring(config, err) < 0)
+        return -1;
+    if (spec_find_namespace(spec, SPEC_NS_MOUNT) && setup_filesystem(config, err) < 0)
+        return -1;
+    if (process_apply_rlimits(process, err) < 0 || process_apply_oom_score_adj(process, err) < 0)
+        return -1;
+    if (enter_cwd(process, err) < 0)
+        return -1;
+    *executable = process_find_executable(process, err);
+    if (!*executable)
+        return -1;
+    process_apply_umask(process);
+    if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
+        caps_apply(&process->capabilities, err) < 0 ||
+        process_apply_no_new_privs(process, err) < 0)
+        return -1;
+    return seal_fds(config, err);
+}
+
+/* Blocks until `start` opens exec.fifo for reading. */
+static int wait_for_start(int fifo_fd, struct error *err)
+{
+    char path[64];
+    cleanup_close int fd = -1;
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "open exec fifo");
+    if (write(fd, "0", 1) != 1)
+        return error_set(err, errno, "write exec fifo");
+    close(fifo_fd);
+    return 0;
+}
+
+void init_main(const struct init_config *config)
+{
+    struct error err = {0};
+    cleanup_free char *executable = NULL;
+
+    /* Die with the parent while it still owns us; nobody may ptrace or read our memory. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_DUMPABLE, 0);
+    if (sync_expect(config->sync_fd, SYNC_GO, &err) < 0)
+        _exit(1);
+    if (setup_inside(config, &executable, &err) < 0) {
+        sync_send_error(config->sync_fd, &err);
+        _exit(1);
+    }
+    /* From here on the init outlives `create`. */
+    prctl(PR_SET_PDEATHSIG, 0);
+    if (sync_send(config->sync_fd, SYNC_READY, &err) < 0)
+        _exit(1);
+    close(config->sync_fd);
+    if (wait_for_start(config->fifo_fd, &err) < 0) {
+        fprintf(stderr, "runc-go: %s\n", err.msg);
+        _exit(1);
+    }
+    sigprocmask(SIG_SETMASK, &config->original_mask, NULL);
+    execve(executable, config->argv, config->envp);
+    error_set(&err, errno, "exec: \"%s\"", config->spec->process.args[0]);
+    fprintf(stderr, "runc-go: %s\n", err.msg);
+    _exit(errno == ENOENT ? 127 : 126);
+}

@@ -1,0 +1,33 @@
+/* The container's init: the child that sets the container up from the inside and becomes
+ * the user's process. */
+#ifndef RUNC_GO_INIT_H
+#define RUNC_GO_INIT_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "../spec/spec.h"
+
+struct init_config {
+    const struct spec *spec;
+    const char *id;
+    const char *bundle; /* absolute */
+    const char *rootfs; /* absolute, canonical */
+    char *const *argv;  /* process.args, NULL-terminated */
+    char *const *envp;  /* process.env, NULL-terminated */
+    bool no_pivot;
+    bool no_new_keyring;
+    int preserve_fds;
+    int sync_fd;  /* init's end of the sync socketpair */
+    int fifo_fd;  /* O_PATH fd of exec.fifo */
+    const int *ns_fds;
+    const enum spec_namespace_type *ns_types;
+    int ns_count;
+    int new_ns_flags;        /* namespaces the clone did not create (cgroup, time) */
+    sigset_t original_mask; /* restored before execve */
+};
+
+/* Never returns: execs the user's process or exits non-zero after reporting over sync_fd. */
+__attribute__((noreturn)) void init_main(const struct init_config *config);
+
+#endif

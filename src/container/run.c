@@ -1,0 +1,77 @@
+/* `run`: create + start, and in the foreground wait for the container like its parent. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "../log.h"
+#include "create-internal.h"
+#include "state.h"
+
+/* Forwards every signal we get to the init until it exits; returns its wait status. */
+static int forward_signals_until_exit(pid_t pid)
+{
+    sigset_t all;
+    sigfillset(&all);
+    for (;;) {
+        siginfo_t info;
+        int status, sig = sigwaitinfo(&all, &info);
+        if (sig < 0)
+            continue;
+        if (sig == SIGCHLD) {
+            pid_t reaped;
+            /* We are a subreaper: reap orphans too, and stop when the init is gone. */
+            while ((reaped = waitpid(-1, &status, WNOHANG)) > 0)
+                if (reaped == pid)
+                    return status;
+            continue;
+        }
+        if (kill(pid, sig) < 0 && errno == ESRCH)
+            log_debug("signal %d: container init already gone", sig);
+    }
+}
+
+static int delete_after_run(const struct create_options *options, struct error *err)
+{
+    cleanup_container struct container *c = container_load(options->root, options->id, err);
+    if (!c)
+        return -1;
+    return container_destroy(c, err);
+}
+
+int container_run(const struct create_options *options, bool detach, bool keep, int *exit_status,
+                  struct error *err)
+{
+    sigset_t all, original;
+    pid_t pid;
+    int status;
+
+    *exit_status = 0;
+    if (detach) {
+        if (container_create(options, &pid, err) < 0)
+            return -1;
+        if (container_start(options->root, options->id, err) < 0) {
+            struct error ignored;
+            delete_after_run(options, &ignored);
+            return -1;
+        }
+        return 0;
+    }
+    /* Block signals before the init exists so none is lost between clone and the wait. */
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &original);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (container_create_with_mask(options, &original, &pid, err) < 0 ||
+        container_start(options->root, options->id, err) < 0) {
+        struct error ignored;
+        delete_after_run(options, &ignored);
+        sigprocmask(SIG_SETMASK, &original, NULL);
+        return -1;
+    }
+    status = forward_signals_until_exit(pid);
+    sigprocmask(SIG_SETMASK, &original, NULL);
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (!keep)
+        return delete_after_run(options, err);
+    return 0;
+}

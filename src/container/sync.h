@@ -1,0 +1,35 @@
+/* The parent <-> init sync protocol over a SOCK_SEQPACKET socketpair.
+ * parent                          init
+ *   clone ---------------------->  waits
+ *   cgroup, id maps, SYNC_GO --->  namespaces, rootfs, process setup
+ *   <--------------------------- SYNC_READY (or SYNC_ERROR with the message)
+ *   state.json, exits (create)     blocks on exec.fifo until `start`, then execve
+ * Errors in the init travel as text: the init never prints to the user's terminal. */
+#ifndef RUNC_GO_SYNC_H
+#define RUNC_GO_SYNC_H
+
+#include <stdint.h>
+
+#include "../error.h"
+
+enum sync_type {
+    SYNC_GO = 1,
+    SYNC_READY,
+    SYNC_ERROR,
+};
+
+struct sync_msg {
+    uint32_t type;
+    int32_t errnum;
+    char text[ERROR_MSG_MAX];
+};
+
+int sync_send(int fd, enum sync_type type, struct error *err);
+/* Sends err's message as SYNC_ERROR (best effort: the parent may be gone). */
+void sync_send_error(int fd, const struct error *failure);
+/* Receives one message; a closed socket is reported as "init exited". */
+int sync_recv(int fd, struct sync_msg *msg, struct error *err);
+/* Receives and expects `type`; a SYNC_ERROR becomes err. */
+int sync_expect(int fd, enum sync_type type, struct error *err);
+
+#endif

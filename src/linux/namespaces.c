@@ -1,0 +1,135 @@
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+int namespace_clone_flag(enum spec_namespace_type type)
+{
+    switch (type) {
+    case SPEC_NS_MOUNT:
+        return CLONE_NEWNS;
+    case SPEC_NS_PID:
+        return CLONE_NEWPID;
+    case SPEC_NS_NETWORK:
+        return CLONE_NEWNET;
+    case SPEC_NS_UTS:
+        return CLONE_NEWUTS;
+    case SPEC_NS_IPC:
+        return CLONE_NEWIPC;
+    case SPEC_NS_USER:
+        return CLONE_NEWUSER;
+    case SPEC_NS_CGROUP:
+        return CLONE_NEWCGROUP;
+    case SPEC_NS_TIME:
+        return CLONE_NEWTIME;
+    default:
+        return 0;
+    }
+}
+
+int namespaces_new_flags(const struct spec *spec)
+{
+    int flags = 0;
+    for (size_t i = 0; i < spec->linux_.namespaces_count; i++)
+        if (!spec->linux_.namespaces[i].path)
+            flags |= namespace_clone_flag(spec->linux_.namespaces[i].type);
+    return flags;
+}
+
+bool namespaces_any_joined(const struct spec *spec)
+{
+    for (size_t i = 0; i < spec->linux_.namespaces_count; i++)
+        if (spec->linux_.namespaces[i].path)
+            return true;
+    return false;
+}
+
+static int open_one(const struct spec_namespace *ns, size_t index, int *fd, struct error *err)
+{
+    *fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return error_set(err, errno, "config.json: linux.namespaces[%zu].path: open %s", index,
+                         ns->path);
+    return 0;
+}
+
+int namespaces_open_joined(const struct spec *spec, int *fds, enum spec_namespace_type *types,
+                           struct error *err)
+{
+    int count = 0;
+
+    /* Two passes: the user namespace first, then the rest in config order. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < spec->linux_.namespaces_count; i++) {
+            const struct spec_namespace *ns = &spec->linux_.namespaces[i];
+            bool is_user = ns->type == SPEC_NS_USER;
+            if (!ns->path || (pass == 0) != is_user)
+                continue;
+            if (open_one(ns, i, &fds[count], err) < 0) {
+                for (int j = 0; j < count; j++)
+                    close(fds[j]);
+                return -1;
+            }
+            types[count++] = ns->type;
+        }
+    }
+    return count;
+}
+
+int namespaces_join(const int *fds, const enum spec_namespace_type *types, int count,
+                    int skip_flags, struct error *err)
+{
+    for (int i = 0; i < count; i++) {
+        int flag = namespace_clone_flag(types[i]);
+        if (flag & skip_flags)
+            continue;
+        if (setns(fds[i], flag) < 0)
+            return error_set(err, errno, "join %s namespace", spec_namespace_type_name(types[i]));
+    }
+    return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps,
+                     size_t count, struct error *err)
+{
+    char path[64];
+    size_t cap = 32 * count + 1, len = 0;
+    cleanup_free char *buf = xmalloc(cap);
+    cleanup_close int fd = -1;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%u %u %u\n", maps[i].container_id,
+                                maps[i].host_id, maps[i].size);
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return error_set(err, errno, "open %s", path);
+    /* The kernel takes the whole map in one write and only once. */
+    if (write(fd, buf, len) != (ssize_t)len)
+        return error_set(err, errno, "write %s", path);
+    return 0;
+}
+
+int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct error *err)
+{
+    const struct spec_linux *lx = &spec->linux_;
+
+    if (lx->uid_mappings_count > 0 &&
+        write_map(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_count, err) < 0)
+        return error_prefix(err, "config.json: linux.uidMappings");
+    if (lx->gid_mappings_count > 0 &&
+        write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_count, err) < 0)
+        return error_prefix(err, "config.json: linux.gidMappings");
+    return 0;
+}

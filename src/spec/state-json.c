@@ -1,0 +1,137 @@
+#include "state-json.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl_tree.h>
+
+#include "../util.h"
+#include "json-out.h"
+
+void spec_strmap_add(struct spec_strmap *map, const char *key, const char *value)
+{
+    map->keys = xrealloc(map->keys, (map->count + 1) * sizeof *map->keys);
+    map->values = xrealloc(map->values, (map->count + 1) * sizeof *map->values);
+    map->keys[map->count] = xstrdup(key);
+    map->values[map->count] = xstrdup(value);
+    map->count++;
+}
+
+void spec_strmap_free(struct spec_strmap *map)
+{
+    for (size_t i = 0; i < map->count; i++) {
+        free(map->keys[i]);
+        free(map->values[i]);
+    }
+    free(map->keys);
+    free(map->values);
+    memset(map, 0, sizeof *map);
+}
+
+static void write_strmap(struct json_out *out, const char *key, const struct spec_strmap *map)
+{
+    json_out_key(out, key);
+    json_out_map_open(out);
+    for (size_t i = 0; i < map->count; i++)
+        json_out_kv_string(out, map->keys[i], map->values[i]);
+    json_out_map_close(out);
+}
+
+char *state_record_to_json(const struct state_record *record)
+{
+    struct json_out *out = json_out_new(NULL);
+    char *json;
+
+    json_out_map_open(out);
+    json_out_kv_string(out, "ociVersion", record->oci_version);
+    json_out_kv_string(out, "id", record->id);
+    json_out_kv_int(out, "pid", record->pid);
+    json_out_key(out, "initStartTime");
+    json_out_uint(out, record->init_start_time);
+    json_out_kv_string(out, "status", record->status);
+    json_out_kv_string(out, "bundle", record->bundle);
+    json_out_kv_string(out, "rootfs", record->rootfs);
+    json_out_kv_string(out, "created", record->created);
+    json_out_kv_string(out, "owner", record->owner);
+    write_strmap(out, "annotations", &record->annotations);
+    write_strmap(out, "cgroupPaths", &record->cgroup_paths);
+    json_out_key(out, "systemdCgroup");
+    json_out_bool(out, record->use_systemd_cgroup);
+    json_out_map_close(out);
+    json = json_out_finish(out);
+    json_out_free(out);
+    return json;
+}
+
+static char *get_string(yajl_val root, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_string);
+    return v ? xstrdup(YAJL_GET_STRING(v)) : xstrdup("");
+}
+
+static void read_strmap(yajl_val root, const char *key, struct spec_strmap *map)
+{
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(root, path, yajl_t_object);
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->u.object.len; i++) {
+        yajl_val value = v->u.object.values[i];
+        if (YAJL_IS_STRING(value))
+            spec_strmap_add(map, v->u.object.keys[i], YAJL_GET_STRING(value));
+    }
+}
+
+struct state_record *state_record_from_json(const char *json, size_t len, const char *file,
+                                            struct error *err)
+{
+    char errbuf[256];
+    cleanup_free char *text = xstrndup(json, len);
+    yajl_val root = yajl_tree_parse(text, errbuf, sizeof errbuf);
+    struct state_record *record;
+    const char *pid_path[] = {"pid", NULL};
+    const char *start_path[] = {"initStartTime", NULL};
+    const char *systemd_path[] = {"systemdCgroup", NULL};
+    yajl_val v;
+
+    if (!root || !YAJL_IS_OBJECT(root)) {
+        yajl_tree_free(root);
+        error_set(err, EINVAL, "%s: invalid JSON", file);
+        return NULL;
+    }
+    record = xcalloc(1, sizeof *record);
+    record->oci_version = get_string(root, "ociVersion");
+    record->id = get_string(root, "id");
+    record->status = get_string(root, "status");
+    record->bundle = get_string(root, "bundle");
+    record->rootfs = get_string(root, "rootfs");
+    record->created = get_string(root, "created");
+    record->owner = get_string(root, "owner");
+    v = yajl_tree_get(root, pid_path, yajl_t_number);
+    record->pid = v && YAJL_IS_INTEGER(v) ? (int)YAJL_GET_INTEGER(v) : 0;
+    v = yajl_tree_get(root, start_path, yajl_t_number);
+    record->init_start_time = v ? strtoull(YAJL_GET_NUMBER(v), NULL, 10) : 0;
+    v = yajl_tree_get(root, systemd_path, yajl_t_any);
+    record->use_systemd_cgroup = v && YAJL_IS_TRUE(v);
+    read_strmap(root, "annotations", &record->annotations);
+    read_strmap(root, "cgroupPaths", &record->cgroup_paths);
+    yajl_tree_free(root);
+    return record;
+}
+
+void state_record_free(struct state_record *record)
+{
+    if (!record)
+        return;
+    free(record->oci_version);
+    free(record->id);
+    free(record->status);
+    free(record->bundle);
+    free(record->rootfs);
+    free(record->created);
+    free(record->owner);
+    spec_strmap_free(&record->annotations);
+    spec_strmap_free(&record->cgroup_paths);
+    free(record);
+}

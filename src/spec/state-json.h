@@ -1,0 +1,32 @@
+/* The container's state.json: the OCI state (runtime.md) plus what runc-go needs to find
+ * the container's resources again (init start time, cgroup paths). Serialised here so
+ * nothing outside src/spec/ touches yajl. */
+#ifndef RUNC_GO_STATE_JSON_H
+#define RUNC_GO_STATE_JSON_H
+
+#include "spec.h"
+
+struct state_record {
+    char *oci_version;
+    char *id;
+    int pid;
+    unsigned long long init_start_time; /* field 22 of /proc/PID/stat */
+    char *status;
+    char *bundle;
+    char *rootfs;
+    char *created; /* RFC 3339 with nanoseconds, UTC */
+    char *owner;
+    struct spec_strmap annotations;
+    struct spec_strmap cgroup_paths; /* hierarchy name -> absolute directory */
+    bool use_systemd_cgroup;
+};
+
+char *state_record_to_json(const struct state_record *record);
+/* file names the file in errors. */
+struct state_record *state_record_from_json(const char *json, size_t len, const char *file,
+                                            struct error *err);
+void state_record_free(struct state_record *record);
+void spec_strmap_free(struct spec_strmap *map);
+void spec_strmap_add(struct spec_strmap *map, const char *key, const char *value);
+
+#endif
