@@ -16,7 +16,7 @@ const struct command command_spec = {"spec", "[command options]",
 static int write_spec(const char *bundle, bool rootless, struct error *err)
 {
     cleanup_free char *path = xasprintf("%s/config.json", bundle ? bundle : ".");
-    cleanup_free char *json = spec_default_json(rootless, getuid(), getgid());
+    cleanup_free char *json = spec_default_json(rootless, geteuid(), getegid());
     cleanup_close int fd = -1;
 
     if (access(path, F_OK) == 0)

@@ -17,23 +17,19 @@ static const char *const caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_
 static const char *const env[] = {
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL};
 
-static const char *const dev_options[] = {"nosuid", "strictatime", "mode=755", "size=65536k",
-                                          NULL};
-static const char *const devpts_options[] = {"nosuid",        "noexec",    "newinstance",
-                                             "ptmxmode=0666", "mode=0620", "gid=5",
-                                             NULL};
+static const char *const dev_options[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+static const char *const devpts_options[] = {"nosuid",    "noexec", "newinstance", "ptmxmode=0666",
+                                             "mode=0620", "gid=5",  NULL};
 /* Rootless: gid 5 (tty) is not mapped into the user namespace. */
 static const char *const devpts_rootless_options[] = {"nosuid",        "noexec",    "newinstance",
                                                       "ptmxmode=0666", "mode=0620", NULL};
-static const char *const shm_options[] = {"nosuid", "noexec", "nodev", "mode=1777",
-                                          "size=65536k", NULL};
+static const char *const shm_options[] = {"nosuid",    "noexec",      "nodev",
+                                          "mode=1777", "size=65536k", NULL};
 static const char *const mqueue_options[] = {"nosuid", "noexec", "nodev", NULL};
 static const char *const sysfs_options[] = {"nosuid", "noexec", "nodev", "ro", NULL};
 /* Rootless: sysfs cannot be mounted without a network namespace of our own, so it is bound. */
-static const char *const sysfs_bind_options[] = {"rbind", "nosuid", "noexec", "nodev", "ro",
-                                                 NULL};
-static const char *const cgroup_options[] = {"nosuid", "noexec", "nodev", "relatime", "ro",
-                                              NULL};
+static const char *const sysfs_bind_options[] = {"rbind", "nosuid", "noexec", "nodev", "ro", NULL};
+static const char *const cgroup_options[] = {"nosuid", "noexec", "nodev", "relatime", "ro", NULL};
 
 static const struct default_mount mounts[] = {
     {"/proc", "proc", "proc", NULL},
@@ -60,9 +56,17 @@ static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount"
 static const char *const rootless_namespaces[] = {"pid", "ipc", "uts", "mount", "user", NULL};
 
 static const char *const masked_paths[] = {
-    "/proc/acpi",         "/proc/asound",     "/proc/kcore",       "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/sys/firmware",      "/proc/scsi",       NULL,
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/sys/firmware",
+    "/proc/scsi",
+    NULL,
 };
 static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,

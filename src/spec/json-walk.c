@@ -186,7 +186,7 @@ static int lookup_array(struct parse_ctx *ctx, yajl_val obj, const char *key, ya
 }
 
 int spec_get_string_array(struct parse_ctx *ctx, yajl_val obj, const char *key, char ***out,
-                       size_t *count, bool *has)
+                          size_t *count, bool *has)
 {
     yajl_val node;
     size_t mark, n;
@@ -213,7 +213,7 @@ int spec_get_string_array(struct parse_ctx *ctx, yajl_val obj, const char *key, 
 }
 
 int spec_get_u32_array(struct parse_ctx *ctx, yajl_val obj, const char *key, uint32_t **out,
-                    size_t *count)
+                       size_t *count)
 {
     yajl_val node;
     size_t mark, n;
@@ -287,7 +287,7 @@ int spec_get_strmap(struct parse_ctx *ctx, yajl_val obj, const char *key, struct
 }
 
 int spec_get_object(struct parse_ctx *ctx, yajl_val obj, const char *key, parse_object_fn fn,
-                 void *out)
+                    void *out)
 {
     yajl_val node;
     size_t mark;
@@ -304,7 +304,7 @@ int spec_get_object(struct parse_ctx *ctx, yajl_val obj, const char *key, parse_
 }
 
 int spec_get_array(struct parse_ctx *ctx, yajl_val obj, const char *key, size_t elem_size,
-                parse_object_fn fn, void **items, size_t *count)
+                   parse_object_fn fn, void **items, size_t *count)
 {
     yajl_val node;
     size_t mark, n;
@@ -331,7 +331,7 @@ int spec_get_array(struct parse_ctx *ctx, yajl_val obj, const char *key, size_t 
 }
 
 int spec_get_map(struct parse_ctx *ctx, yajl_val obj, const char *key, size_t elem_size,
-              parse_entry_fn fn, void **items, size_t *count)
+                 parse_entry_fn fn, void **items, size_t *count)
 {
     yajl_val node;
     size_t mark, n;

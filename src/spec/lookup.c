@@ -5,8 +5,8 @@
 
 /* Indexed by enum spec_namespace_type; the names config.json uses. */
 static const char *const namespace_names[SPEC_NS_COUNT] = {
-    [SPEC_NS_MOUNT] = "mount", [SPEC_NS_PID] = "pid",   [SPEC_NS_NETWORK] = "network",
-    [SPEC_NS_UTS] = "uts",     [SPEC_NS_IPC] = "ipc",   [SPEC_NS_USER] = "user",
+    [SPEC_NS_MOUNT] = "mount",   [SPEC_NS_PID] = "pid",   [SPEC_NS_NETWORK] = "network",
+    [SPEC_NS_UTS] = "uts",       [SPEC_NS_IPC] = "ipc",   [SPEC_NS_USER] = "user",
     [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
 };
 

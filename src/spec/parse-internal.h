@@ -57,7 +57,7 @@ int spec_get_i32(struct parse_ctx *ctx, yajl_val obj, const char *key, int32_t *
 
 /* Optional string field that is NULL when absent (the common case). */
 static inline int spec_get_opt_string(struct parse_ctx *ctx, yajl_val obj, const char *key,
-                                   char **out)
+                                      char **out)
 {
     bool has;
     return spec_get_string(ctx, obj, key, out, &has);
@@ -65,9 +65,9 @@ static inline int spec_get_opt_string(struct parse_ctx *ctx, yajl_val obj, const
 
 /* Arrays of scalars; `has` as above but may not be NULL (such arrays are never required). */
 int spec_get_string_array(struct parse_ctx *ctx, yajl_val obj, const char *key, char ***out,
-                       size_t *count, bool *has);
+                          size_t *count, bool *has);
 int spec_get_u32_array(struct parse_ctx *ctx, yajl_val obj, const char *key, uint32_t **out,
-                    size_t *count);
+                       size_t *count);
 /* A map of string to string (annotations, sysctl, unified). */
 int spec_get_strmap(struct parse_ctx *ctx, yajl_val obj, const char *key, struct spec_strmap *out);
 
@@ -78,32 +78,33 @@ typedef int (*parse_entry_fn)(struct parse_ctx *ctx, const char *key, yajl_val n
 
 /* An optional object field: fn is called only when it is present. */
 int spec_get_object(struct parse_ctx *ctx, yajl_val obj, const char *key, parse_object_fn fn,
-                 void *out);
+                    void *out);
 /* An optional array of objects: allocates *items zeroed (count set before filling). */
 int spec_get_array(struct parse_ctx *ctx, yajl_val obj, const char *key, size_t elem_size,
-                parse_object_fn fn, void **items, size_t *count);
+                   parse_object_fn fn, void **items, size_t *count);
 /* An optional object whose values are objects keyed by a name (netDevices, rdma). */
 int spec_get_map(struct parse_ctx *ctx, yajl_val obj, const char *key, size_t elem_size,
-              parse_entry_fn fn, void **items, size_t *count);
+                 parse_entry_fn fn, void **items, size_t *count);
 
 /* Type-safe front end to spec_get_array/spec_get_map: assigns the typed array even on failure so
  * spec_free() reclaims what was built. */
-#define PARSE_ARRAY(ctx, obj, key, fn, arr, count)                                                \
-    ({                                                                                            \
-        void *items_ = NULL;                                                                      \
-        int rc_ = spec_get_array(ctx, obj, key, sizeof *(arr), fn, &items_, &(count));               \
-        (arr) = items_;                                                                           \
-        rc_;                                                                                      \
+#define PARSE_ARRAY(ctx, obj, key, fn, arr, count)                                                 \
+    ({                                                                                             \
+        void *items_ = NULL;                                                                       \
+        int rc_ = spec_get_array(ctx, obj, key, sizeof *(arr), fn, &items_, &(count));             \
+        (arr) = items_;                                                                            \
+        rc_;                                                                                       \
     })
-#define PARSE_MAP(ctx, obj, key, fn, arr, count)                                                  \
-    ({                                                                                            \
-        void *items_ = NULL;                                                                      \
-        int rc_ = spec_get_map(ctx, obj, key, sizeof *(arr), fn, &items_, &(count));                 \
-        (arr) = items_;                                                                           \
-        rc_;                                                                                      \
+#define PARSE_MAP(ctx, obj, key, fn, arr, count)                                                   \
+    ({                                                                                             \
+        void *items_ = NULL;                                                                       \
+        int rc_ = spec_get_map(ctx, obj, key, sizeof *(arr), fn, &items_, &(count));               \
+        (arr) = items_;                                                                            \
+        rc_;                                                                                       \
     })
 
-/* Section parsers (obj is the JSON object of the section). */
+/* Section parsers: node is the JSON object of the section (spec_parse_mounts_node takes the
+ * document and the spec, as mounts is a top-level array). */
 int spec_parse_process_node(struct parse_ctx *ctx, yajl_val node, void *process);
 int spec_parse_mounts_node(struct parse_ctx *ctx, yajl_val root, struct spec *spec);
 int spec_parse_hooks_node(struct parse_ctx *ctx, yajl_val node, void *hooks);
@@ -124,12 +125,12 @@ static inline bool spec_is_absolute(const char *path)
 
 /* Validators of the sections; `file` names the file in messages. */
 int spec_validate_process(const struct spec_process *process, const char *file, bool need_process,
-                     struct error *err);
+                          struct error *err);
 int spec_validate_linux(const struct spec *spec, const char *file, struct error *err);
 int spec_validate_seccomp(const struct spec_seccomp *seccomp, const char *file, struct error *err);
 int spec_validate_sysctl(const struct spec *spec, const char *file, struct error *err);
 
-/* Frees a struct spec_linux's contents (free.c). */
+/* Release helpers (free.c, free-linux.c). */
 void spec_free_linux(struct spec_linux *linux_);
 void spec_free_strmap(struct spec_strmap *map);
 void spec_free_strv(char **strv, size_t count);

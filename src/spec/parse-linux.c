@@ -21,9 +21,9 @@ static int parse_namespace(struct parse_ctx *ctx, yajl_val node, void *out)
     }
     quoted = spec_quote(type);
     return spec_fail_key(ctx, "type",
-                          "unknown namespace type %s (expected mount, pid, network, uts, ipc, "
-                          "user, cgroup or time)",
-                          quoted);
+                         "unknown namespace type %s (expected mount, pid, network, uts, ipc, "
+                         "user, cgroup or time)",
+                         quoted);
 }
 
 static int parse_device(struct parse_ctx *ctx, yajl_val node, void *out)
@@ -88,8 +88,8 @@ static int parse_personality(struct parse_ctx *ctx, yajl_val node, void *out)
     personality->present = true;
     if (spec_get_opt_string(ctx, node, "domain", &personality->domain) < 0)
         return -1;
-    return spec_get_string_array(ctx, node, "flags", &personality->flags,
-                              &personality->flags_count, &has);
+    return spec_get_string_array(ctx, node, "flags", &personality->flags, &personality->flags_count,
+                                 &has);
 }
 
 static int parse_time_offset(struct parse_ctx *ctx, yajl_val node, void *out)
@@ -115,8 +115,8 @@ static int parse_time_offsets(struct parse_ctx *ctx, yajl_val node, void *out)
 /* Namespaces, id mappings, devices: what the container is made of. */
 static int parse_linux_isolation(struct parse_ctx *ctx, yajl_val node, struct spec_linux *l)
 {
-    if (PARSE_ARRAY(ctx, node, "namespaces", parse_namespace, l->namespaces,
-                    l->namespaces_count) < 0 ||
+    if (PARSE_ARRAY(ctx, node, "namespaces", parse_namespace, l->namespaces, l->namespaces_count) <
+            0 ||
         PARSE_ARRAY(ctx, node, "uidMappings", spec_parse_id_mapping_node, l->uid_mappings,
                     l->uid_mappings_count) < 0 ||
         PARSE_ARRAY(ctx, node, "gidMappings", spec_parse_id_mapping_node, l->gid_mappings,
@@ -134,9 +134,9 @@ static int parse_linux_misc(struct parse_ctx *ctx, yajl_val node, struct spec_li
         spec_get_opt_string(ctx, node, "rootfsPropagation", &l->rootfs_propagation) < 0 ||
         spec_get_strmap(ctx, node, "sysctl", &l->sysctl) < 0 ||
         spec_get_string_array(ctx, node, "maskedPaths", &l->masked_paths, &l->masked_paths_count,
-                           &l->has_masked_paths) < 0 ||
+                              &l->has_masked_paths) < 0 ||
         spec_get_string_array(ctx, node, "readonlyPaths", &l->readonly_paths,
-                           &l->readonly_paths_count, &l->has_readonly_paths) < 0 ||
+                              &l->readonly_paths_count, &l->has_readonly_paths) < 0 ||
         spec_get_opt_string(ctx, node, "mountLabel", &l->mount_label) < 0 ||
         spec_get_object(ctx, node, "intelRdt", parse_intel_rdt, &l->intel_rdt) < 0 ||
         spec_get_object(ctx, node, "memoryPolicy", parse_memory_policy, &l->memory_policy) < 0 ||

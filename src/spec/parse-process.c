@@ -23,7 +23,7 @@ static int parse_user(struct parse_ctx *ctx, yajl_val node, void *out)
         spec_get_u32(ctx, node, "gid", &user->gid, &has) < 0 ||
         spec_get_u32(ctx, node, "umask", &user->umask, &user->has_umask) < 0 ||
         spec_get_u32_array(ctx, node, "additionalGids", &user->additional_gids,
-                        &user->additional_gids_count) < 0)
+                           &user->additional_gids_count) < 0)
         return -1;
     return spec_get_opt_string(ctx, node, "username", &user->username);
 }
@@ -34,16 +34,16 @@ static int parse_capabilities(struct parse_ctx *ctx, yajl_val node, void *out)
 
     caps->present = true;
     if (spec_get_string_array(ctx, node, "bounding", &caps->bounding, &caps->bounding_count,
-                           &caps->has_bounding) < 0 ||
+                              &caps->has_bounding) < 0 ||
         spec_get_string_array(ctx, node, "effective", &caps->effective, &caps->effective_count,
-                           &caps->has_effective) < 0 ||
+                              &caps->has_effective) < 0 ||
         spec_get_string_array(ctx, node, "inheritable", &caps->inheritable,
-                           &caps->inheritable_count, &caps->has_inheritable) < 0 ||
+                              &caps->inheritable_count, &caps->has_inheritable) < 0 ||
         spec_get_string_array(ctx, node, "permitted", &caps->permitted, &caps->permitted_count,
-                           &caps->has_permitted) < 0)
+                              &caps->has_permitted) < 0)
         return -1;
     return spec_get_string_array(ctx, node, "ambient", &caps->ambient, &caps->ambient_count,
-                              &caps->has_ambient);
+                                 &caps->has_ambient);
 }
 
 static int parse_rlimit(struct parse_ctx *ctx, yajl_val node, void *out)
@@ -65,8 +65,8 @@ static int parse_scheduler(struct parse_ctx *ctx, yajl_val node, void *out)
     if (spec_get_string(ctx, node, "policy", &sched->policy, NULL) < 0 ||
         spec_get_i32(ctx, node, "nice", &sched->nice, &sched->has_nice) < 0 ||
         spec_get_i32(ctx, node, "priority", &sched->priority, &sched->has_priority) < 0 ||
-        spec_get_string_array(ctx, node, "flags", &sched->flags, &sched->flags_count,
-                           &has_flags) < 0 ||
+        spec_get_string_array(ctx, node, "flags", &sched->flags, &sched->flags_count, &has_flags) <
+            0 ||
         spec_get_u64(ctx, node, "runtime", &sched->runtime, &sched->has_runtime) < 0 ||
         spec_get_u64(ctx, node, "deadline", &sched->deadline, &sched->has_deadline) < 0)
         return -1;

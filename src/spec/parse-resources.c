@@ -28,11 +28,11 @@ static int parse_memory(struct parse_ctx *ctx, yajl_val node, void *out)
         spec_get_i64(ctx, node, "kernelTCP", &m->kernel_tcp, &m->has_kernel_tcp) < 0 ||
         spec_get_u64(ctx, node, "swappiness", &m->swappiness, &m->has_swappiness) < 0 ||
         spec_get_bool(ctx, node, "disableOOMKiller", &m->disable_oom_killer,
-                   &m->has_disable_oom_killer) < 0 ||
+                      &m->has_disable_oom_killer) < 0 ||
         spec_get_bool(ctx, node, "useHierarchy", &m->use_hierarchy, &m->has_use_hierarchy) < 0)
         return -1;
     return spec_get_bool(ctx, node, "checkBeforeUpdate", &m->check_before_update,
-                      &m->has_check_before_update);
+                         &m->has_check_before_update);
 }
 
 static int parse_cpu(struct parse_ctx *ctx, yajl_val node, void *out)
@@ -44,8 +44,8 @@ static int parse_cpu(struct parse_ctx *ctx, yajl_val node, void *out)
         spec_get_i64(ctx, node, "quota", &c->quota, &c->has_quota) < 0 ||
         spec_get_u64(ctx, node, "period", &c->period, &c->has_period) < 0 ||
         spec_get_u64(ctx, node, "burst", &c->burst, &c->has_burst) < 0 ||
-        spec_get_i64(ctx, node, "realtimeRuntime", &c->realtime_runtime,
-                  &c->has_realtime_runtime) < 0 ||
+        spec_get_i64(ctx, node, "realtimeRuntime", &c->realtime_runtime, &c->has_realtime_runtime) <
+            0 ||
         spec_get_u64(ctx, node, "realtimePeriod", &c->realtime_period, &c->has_realtime_period) <
             0 ||
         spec_get_i64(ctx, node, "idle", &c->idle, &c->has_idle) < 0 ||
@@ -95,13 +95,13 @@ static int parse_block_io(struct parse_ctx *ctx, yajl_val node, void *out)
                     b->weight_device_count) < 0 ||
         PARSE_ARRAY(ctx, node, "throttleReadBpsDevice", parse_throttle, b->throttle_read_bps,
                     b->throttle_read_bps_count) < 0 ||
-        PARSE_ARRAY(ctx, node, "throttleWriteBpsDevice", parse_throttle,
-                    b->throttle_write_bps, b->throttle_write_bps_count) < 0 ||
-        PARSE_ARRAY(ctx, node, "throttleReadIOPSDevice", parse_throttle,
-                    b->throttle_read_iops, b->throttle_read_iops_count) < 0)
+        PARSE_ARRAY(ctx, node, "throttleWriteBpsDevice", parse_throttle, b->throttle_write_bps,
+                    b->throttle_write_bps_count) < 0 ||
+        PARSE_ARRAY(ctx, node, "throttleReadIOPSDevice", parse_throttle, b->throttle_read_iops,
+                    b->throttle_read_iops_count) < 0)
         return -1;
-    return PARSE_ARRAY(ctx, node, "throttleWriteIOPSDevice", parse_throttle,
-                       b->throttle_write_iops, b->throttle_write_iops_count);
+    return PARSE_ARRAY(ctx, node, "throttleWriteIOPSDevice", parse_throttle, b->throttle_write_iops,
+                       b->throttle_write_iops_count);
 }
 
 /* The schema's pattern ^[1-9][0-9]*[KMG]B$, the form the hugetlb cgroup files use. */
@@ -121,8 +121,7 @@ static int parse_hugepage_limit(struct parse_ctx *ctx, yajl_val node, void *out)
         return -1;
     if (!is_page_size(h->page_size)) {
         cleanup_free char *quoted = spec_quote(h->page_size);
-        return spec_fail_key(ctx, "pageSize", "invalid page size %s (expected e.g. 2MB)",
-                              quoted);
+        return spec_fail_key(ctx, "pageSize", "invalid page size %s (expected e.g. 2MB)", quoted);
     }
     return spec_get_u64(ctx, node, "limit", &h->limit, NULL);
 }
@@ -162,8 +161,7 @@ int spec_parse_resources_node(struct parse_ctx *ctx, yajl_val node, void *out)
     struct spec_resources *r = out;
 
     r->present = true;
-    if (PARSE_ARRAY(ctx, node, "devices", parse_device_cgroup, r->devices, r->devices_count) <
-            0 ||
+    if (PARSE_ARRAY(ctx, node, "devices", parse_device_cgroup, r->devices, r->devices_count) < 0 ||
         spec_get_object(ctx, node, "memory", parse_memory, &r->memory) < 0 ||
         spec_get_object(ctx, node, "cpu", parse_cpu, &r->cpu) < 0 ||
         spec_get_object(ctx, node, "pids", parse_pids, r) < 0 ||

@@ -36,9 +36,9 @@ int spec_parse_seccomp_node(struct parse_ctx *ctx, yajl_val node, void *out)
     s->present = true;
     if (spec_get_string(ctx, node, "defaultAction", &s->default_action, NULL) < 0 ||
         spec_get_u32(ctx, node, "defaultErrnoRet", &s->default_errno_ret,
-                  &s->has_default_errno_ret) < 0 ||
+                     &s->has_default_errno_ret) < 0 ||
         spec_get_string_array(ctx, node, "architectures", &s->architectures,
-                           &s->architectures_count, &has) < 0 ||
+                              &s->architectures_count, &has) < 0 ||
         spec_get_string_array(ctx, node, "flags", &s->flags, &s->flags_count, &has) < 0 ||
         spec_get_opt_string(ctx, node, "listenerPath", &s->listener_path) < 0 ||
         spec_get_opt_string(ctx, node, "listenerMetadata", &s->listener_metadata) < 0)

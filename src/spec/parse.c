@@ -73,12 +73,14 @@ struct spec *spec_parse(const char *json, size_t len, const char *file, struct e
     char yajl_msg[1024] = "";
     struct spec *spec;
 
+    if (!json)
+        len = 0;
     /* yajl_tree_parse() reads a C string: an embedded NUL would silently end the document. */
-    if (memchr(json, '\0', len)) {
+    if (len > 0 && memchr(json, '\0', len)) {
         error_set(err, 0, "%s: invalid JSON: unexpected NUL byte", ctx.file);
         return NULL;
     }
-    text = xstrndup(json, len);
+    text = xstrndup(len > 0 ? json : "", len);
     tree = yajl_tree_parse(text, yajl_msg, sizeof yajl_msg);
     if (!tree) {
         flatten_whitespace(yajl_msg);

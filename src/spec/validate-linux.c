@@ -7,8 +7,8 @@
 
 /* runc's propagation table accepts the recursive forms as well as the spec's four. */
 static const char *const propagations[] = {
-    "private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
-    NULL,
+    "private", "rprivate",   "shared",      "rshared", "slave",
+    "rslave",  "unbindable", "runbindable", NULL,
 };
 
 static const char *const memory_policy_modes[] = {
@@ -17,7 +17,10 @@ static const char *const memory_policy_modes[] = {
 };
 
 static const char *const memory_policy_flags[] = {
-    "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
+    "MPOL_F_NUMA_BALANCING",
+    "MPOL_F_RELATIVE_NODES",
+    "MPOL_F_STATIC_NODES",
+    NULL,
 };
 
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
@@ -31,12 +34,10 @@ static int validate_namespaces(const struct spec_linux *l, const char *file, str
         const char *name = spec_namespace_type_name(ns->type);
 
         if ((unsigned)ns->type >= SPEC_NS_COUNT)
-            return spec_invalid(err, file, "linux.namespaces[%zu].type: unknown namespace type",
-                                i);
+            return spec_invalid(err, file, "linux.namespaces[%zu].type: unknown namespace type", i);
         if (seen[ns->type])
-            return spec_invalid(err, file,
-                                "linux.namespaces[%zu].type: duplicate namespace type \"%s\"", i,
-                                name);
+            return spec_invalid(
+                err, file, "linux.namespaces[%zu].type: duplicate namespace type \"%s\"", i, name);
         seen[ns->type] = true;
         /* An empty path means "create one", as in runc. */
         if (ns->path && ns->path[0] != '\0' && !spec_is_absolute(ns->path))
@@ -87,8 +88,8 @@ static int validate_namespace_needs(const struct spec *spec, const char *file, s
     return 0;
 }
 
-static int validate_path_list(char *const *paths, size_t count, const char *name,
-                              const char *file, struct error *err)
+static int validate_path_list(char *const *paths, size_t count, const char *name, const char *file,
+                              struct error *err)
 {
     for (size_t i = 0; i < count; i++) {
         if (!spec_is_absolute(paths[i]))
@@ -111,14 +112,13 @@ static int validate_devices(const struct spec_linux *l, const char *file, struct
                                 i, quoted);
         }
         if (!spec_is_absolute(d->path))
-            return spec_invalid(err, file, "linux.devices[%zu].path: must be an absolute path",
-                                i);
+            return spec_invalid(err, file, "linux.devices[%zu].path: must be an absolute path", i);
         if (strcmp(d->type, "p") != 0 && !d->has_major)
-            return spec_invalid(err, file, "linux.devices[%zu].major: required for type \"%s\"",
-                                i, d->type);
+            return spec_invalid(err, file, "linux.devices[%zu].major: required for type \"%s\"", i,
+                                d->type);
         if (strcmp(d->type, "p") != 0 && !d->has_minor)
-            return spec_invalid(err, file, "linux.devices[%zu].minor: required for type \"%s\"",
-                                i, d->type);
+            return spec_invalid(err, file, "linux.devices[%zu].minor: required for type \"%s\"", i,
+                                d->type);
     }
     return 0;
 }
@@ -211,10 +211,9 @@ int spec_validate_linux(const struct spec *spec, const char *file, struct error 
     const struct spec_linux *l = &spec->linux_;
 
     if (validate_namespaces(l, file, err) < 0 || validate_namespace_needs(spec, file, err) < 0 ||
-        validate_path_list(l->masked_paths, l->masked_paths_count, "maskedPaths", file, err) <
+        validate_path_list(l->masked_paths, l->masked_paths_count, "maskedPaths", file, err) < 0 ||
+        validate_path_list(l->readonly_paths, l->readonly_paths_count, "readonlyPaths", file, err) <
             0 ||
-        validate_path_list(l->readonly_paths, l->readonly_paths_count, "readonlyPaths", file,
-                           err) < 0 ||
         validate_devices(l, file, err) < 0 ||
         validate_device_cgroup(&l->resources, file, err) < 0 ||
         validate_net_devices(l, file, err) < 0 || validate_policies(l, file, err) < 0)

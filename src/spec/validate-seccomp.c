@@ -6,19 +6,20 @@
 #include "parse-internal.h"
 
 static const char *const seccomp_actions[] = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-    "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
-    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY",
-    NULL,
+    "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+    "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
+    "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",      NULL,
 };
 
 static const char *const seccomp_arches[] = {
-    "SCMP_ARCH_X86",        "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64",    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",     "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",    "SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",      "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",       "SCMP_ARCH_S390X",     "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",     "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",   NULL,
+    "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+    "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+    "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL,
 };
 
 static const char *const seccomp_flags[] = {
@@ -60,8 +61,8 @@ static int validate_syscall(const struct spec_syscall *sc, size_t i, const struc
     snprintf(path, sizeof path, "linux.seccomp.syscalls[%zu].action", i);
     if (check_name(sc->action, seccomp_actions, "action", file, path, err) < 0)
         return -1;
-    if (sc->names_count == 0)
-        return spec_invalid(err, file, "linux.seccomp.syscalls[%zu].names: must not be empty", i);
+    /* An empty names list (the schema says minItems 1) is a rule matching nothing; runc
+     * accepts it, so do we. */
     if (sc->has_errno_ret && !action_takes_errno(sc->action))
         return spec_invalid(err, file,
                             "linux.seccomp.syscalls[%zu].errnoRet: only allowed with "
@@ -89,8 +90,7 @@ static int validate_syscall(const struct spec_syscall *sc, size_t i, const struc
     return 0;
 }
 
-static int validate_seccomp_lists(const struct spec_seccomp *s, const char *file,
-                                  struct error *err)
+static int validate_seccomp_lists(const struct spec_seccomp *s, const char *file, struct error *err)
 {
     char path[SPEC_PATH_MAX];
 
@@ -133,7 +133,7 @@ int spec_validate_seccomp(const struct spec_seccomp *s, const char *file, struct
 
 /* The IPC namespace's sysctls besides fs.mqueue.* (runc's list). */
 static const char *const ipc_sysctls[] = {
-    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",          "kernel.sem", "kernel.shmall",
     "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
 };
 
@@ -146,8 +146,7 @@ static const char *sysctl_problem(const struct spec *spec, const char *name)
     /* Whether a joined network namespace is the host's needs a stat of the path: that is
      * left to the code that opens it. */
     if (str_has_prefix(name, "net."))
-        return spec_find_namespace(spec, SPEC_NS_NETWORK) ? NULL
-                                                           : "requires a network namespace";
+        return spec_find_namespace(spec, SPEC_NS_NETWORK) ? NULL : "requires a network namespace";
     if (strcmp(name, "kernel.domainname") == 0)
         return spec_find_namespace(spec, SPEC_NS_UTS) ? NULL : "requires a uts namespace";
     if (strcmp(name, "kernel.hostname") == 0)

@@ -31,25 +31,42 @@ bool spec_str_in(const char *s, const char *const *list)
 
 /* getrlimit(2)'s resources; the spec wants an error for names the kernel has no limit for. */
 static const char *const rlimit_names[] = {
-    "RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",        "RLIMIT_DATA",   "RLIMIT_FSIZE",
-    "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE",  "RLIMIT_NICE",   "RLIMIT_NOFILE",
-    "RLIMIT_NPROC",  "RLIMIT_RSS",    "RLIMIT_RTPRIO",     "RLIMIT_RTTIME", "RLIMIT_SIGPENDING",
-    "RLIMIT_STACK",  NULL,
+    "RLIMIT_AS",
+    "RLIMIT_CORE",
+    "RLIMIT_CPU",
+    "RLIMIT_DATA",
+    "RLIMIT_FSIZE",
+    "RLIMIT_LOCKS",
+    "RLIMIT_MEMLOCK",
+    "RLIMIT_MSGQUEUE",
+    "RLIMIT_NICE",
+    "RLIMIT_NOFILE",
+    "RLIMIT_NPROC",
+    "RLIMIT_RSS",
+    "RLIMIT_RTPRIO",
+    "RLIMIT_RTTIME",
+    "RLIMIT_SIGPENDING",
+    "RLIMIT_STACK",
+    NULL,
 };
 
 static const char *const sched_policies[] = {
-    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-    "SCHED_DEADLINE", NULL,
+    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
+    "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE", NULL,
 };
 
 static const char *const sched_flags[] = {
-    "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",        "SCHED_FLAG_DL_OVERRUN",
-    "SCHED_FLAG_KEEP_POLICY",   "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
+    "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+    "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
+    "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
     "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
 };
 
 static const char *const ioprio_classes[] = {
-    "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL,
+    "IOPRIO_CLASS_RT",
+    "IOPRIO_CLASS_BE",
+    "IOPRIO_CLASS_IDLE",
+    NULL,
 };
 
 static int validate_rlimits(const struct spec_process *p, const char *file, struct error *err)
@@ -59,13 +76,12 @@ static int validate_rlimits(const struct spec_process *p, const char *file, stru
         cleanup_free char *quoted = spec_quote(r->type);
 
         if (!spec_str_in(r->type, rlimit_names))
-            return spec_invalid(err, file, "process.rlimits[%zu].type: unknown rlimit type %s",
-                                i, quoted);
+            return spec_invalid(err, file, "process.rlimits[%zu].type: unknown rlimit type %s", i,
+                                quoted);
         for (size_t j = 0; j < i; j++) {
             if (p->rlimits[j].type && strcmp(p->rlimits[j].type, r->type) == 0)
-                return spec_invalid(err, file,
-                                    "process.rlimits[%zu].type: duplicate rlimit type %s", i,
-                                    quoted);
+                return spec_invalid(
+                    err, file, "process.rlimits[%zu].type: duplicate rlimit type %s", i, quoted);
         }
         /* setrlimit(2) fails with EINVAL inside the container; say so before creating it. */
         if (r->soft > r->hard)
@@ -132,9 +148,8 @@ static int validate_mounts(const struct spec *spec, const char *file, struct err
         if (!m->destination || m->destination[0] == '\0')
             return spec_invalid(err, file, "mounts[%zu].destination: must not be empty", i);
         if ((m->uid_mappings_count > 0) != (m->gid_mappings_count > 0))
-            return spec_invalid(err, file,
-                                "mounts[%zu]: uidMappings and gidMappings must be given together",
-                                i);
+            return spec_invalid(
+                err, file, "mounts[%zu]: uidMappings and gidMappings must be given together", i);
     }
     return 0;
 }
@@ -144,11 +159,10 @@ static int validate_hook_list(const struct spec_hook *hooks, size_t count, const
 {
     for (size_t i = 0; i < count; i++) {
         if (!spec_is_absolute(hooks[i].path))
-            return spec_invalid(err, file, "hooks.%s[%zu].path: must be an absolute path", name,
-                                i);
+            return spec_invalid(err, file, "hooks.%s[%zu].path: must be an absolute path", name, i);
         if (hooks[i].has_timeout && hooks[i].timeout <= 0)
-            return spec_invalid(err, file, "hooks.%s[%zu].timeout: must be greater than zero",
-                                name, i);
+            return spec_invalid(err, file, "hooks.%s[%zu].timeout: must be greater than zero", name,
+                                i);
     }
     return 0;
 }
@@ -156,10 +170,10 @@ static int validate_hook_list(const struct spec_hook *hooks, size_t count, const
 static int validate_hooks(const struct spec_hooks *h, const char *file, struct error *err)
 {
     if (validate_hook_list(h->prestart, h->prestart_count, "prestart", file, err) < 0 ||
-        validate_hook_list(h->create_runtime, h->create_runtime_count, "createRuntime", file,
+        validate_hook_list(h->create_runtime, h->create_runtime_count, "createRuntime", file, err) <
+            0 ||
+        validate_hook_list(h->create_container, h->create_container_count, "createContainer", file,
                            err) < 0 ||
-        validate_hook_list(h->create_container, h->create_container_count, "createContainer",
-                           file, err) < 0 ||
         validate_hook_list(h->start_container, h->start_container_count, "startContainer", file,
                            err) < 0 ||
         validate_hook_list(h->poststart, h->poststart_count, "poststart", file, err) < 0)
