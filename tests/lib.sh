@@ -36,7 +36,10 @@ FAIL_RC=101
 SKIP_RC=102
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rgo-$SCRIPT_NAME.XXXXXX")
+# world-traversable: a container in a user namespace must reach its rootfs
+chmod 755 "$TEST_TMP"
 ROOT=$TEST_TMP/root
+REF_ROOT=$TEST_TMP/root-ref
 mkdir -p "$ROOT" "$TEST_TMP/b"
 : >"$TEST_TMP/ids"
 ID_SEQ=0
@@ -227,6 +230,20 @@ wait_status() {
 	fail "$id: status stayed '$status' (rc $RC: $ERR), expected '$1'"
 }
 
+# signal_when_running ID SIGNAL [DELAY]: (run it in the background) wait
+# until ID is running, sleep DELAY (time for a trap to be set), send SIGNAL
+signal_when_running() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		if timeout 10 "$RUNTIME" --root "$ROOT" state "$1" </dev/null 2>/dev/null | grep -q '"status": *"running"'; then
+			sleep "${3:-0}"
+			timeout 10 "$RUNTIME" --root "$ROOT" kill "$1" "$2" </dev/null >/dev/null 2>&1
+			return
+		fi
+		sleep 0.05
+	done
+}
+
 # create_started ARGS...: create and start $ID running ARGS (default: sleep).
 create_started() {
 	[[ $# -gt 0 ]] && set_args "$@"
@@ -335,6 +352,9 @@ cleanup_containers() {
 	ids=$(sort -u "$TEST_TMP/ids" 2>/dev/null)
 	for id in $ids; do
 		timeout -k 2 10 "$RUNTIME" --root "$ROOT" delete --force "$id" </dev/null >/dev/null 2>&1
+		# differential tests run the reference runtime with its own root
+		[[ -d $REF_ROOT ]] &&
+			timeout -k 2 10 "$RUNC" --root "$REF_ROOT" delete --force "$id" </dev/null >/dev/null 2>&1
 	done
 	for id in $ids; do
 		local pids
@@ -364,6 +384,9 @@ cleanup_all() {
 	rm -rf --one-file-system "$TEST_TMP"
 }
 trap cleanup_all EXIT
+# a script killed by run.sh's timeout still cleans up
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # --------------------------------------------------------------- the runner
 

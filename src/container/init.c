@@ -16,7 +16,6 @@
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
 #include "../linux/rootfs.h"
-#include "../linux/sysctl.h"
 #include "../util.h"
 #include "sync.h"
 
@@ -70,9 +69,7 @@ static int setup_filesystem(const struct init_config *config, struct error *err)
     /* Relative mount sources are relative to the bundle. */
     if (chdir(config->bundle) < 0)
         return error_set(err, errno, "chdir %s", config->bundle);
-    if (rootfs_setup(&options, err) < 0)
-        return -1;
-    return sysctl_apply(&spec->linux_.sysctl, err);
+    return rootfs_setup(&options, err);
 }
 
 static int enter_cwd(const struct spec_process *process, struct error *err)

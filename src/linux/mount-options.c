@@ -1,6 +1,5 @@
 #include "mount-options.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -121,9 +120,11 @@ static int option_apply(const struct option_entry *entry, struct mount_options *
     switch (entry->kind) {
     case OPTION_FLAG_SET:
         out->flags |= entry->value;
+        out->cleared &= ~entry->value;
         break;
     case OPTION_FLAG_CLEAR:
         out->flags &= ~entry->value;
+        out->cleared |= entry->value;
         break;
     case OPTION_RBIND:
         out->recursive = true;
@@ -133,7 +134,7 @@ static int option_apply(const struct option_entry *entry, struct mount_options *
         break;
     case OPTION_PROPAGATION:
         if (out->propagation_count == MOUNT_OPTIONS_MAX_PROPAGATION)
-            return error_set(err, EINVAL, "more than %d propagation options",
+            return error_set(err, 0, "more than %d propagation options",
                              MOUNT_OPTIONS_MAX_PROPAGATION);
         out->propagation[out->propagation_count++] = entry->value;
         break;
@@ -192,7 +193,8 @@ int mount_propagation_parse(const char *name, unsigned long *flags)
     return 0;
 }
 
-void mount_flags_to_attr(unsigned long flags, uint64_t *attr_set, uint64_t *attr_clr)
+void mount_flags_to_attr(unsigned long flags, unsigned long cleared, uint64_t *attr_set,
+                         uint64_t *attr_clr)
 {
     static const struct {
         unsigned long flag;
@@ -208,6 +210,8 @@ void mount_flags_to_attr(unsigned long flags, uint64_t *attr_set, uint64_t *attr
     for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         if (flags & map[i].flag)
             *attr_set |= map[i].attr;
+        else if (cleared & map[i].flag)
+            *attr_clr |= map[i].attr;
     }
     /* The same precedence as the kernel gives these flags in mount(2). */
     if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {

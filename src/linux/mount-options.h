@@ -13,9 +13,11 @@
 #define MOUNT_OPTIONS_MAX_PROPAGATION 8
 
 struct mount_options {
-    unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... (never MS_BIND, MS_REC or propagation) */
-    bool bind;           /* "bind" or "rbind" */
-    bool recursive;      /* "rbind" */
+    unsigned long flags;   /* MS_RDONLY, MS_NOSUID, ... (never MS_BIND, MS_REC or propagation) */
+    unsigned long cleared; /* flags explicitly turned off ("rw", "suid", ...): a bind mount
+                            * clears them on the source's flags */
+    bool bind;             /* "bind" or "rbind" */
+    bool recursive;        /* "rbind" */
     /* Propagation changes in the order given, e.g. MS_SLAVE | MS_REC for "rslave". */
     unsigned long propagation[MOUNT_OPTIONS_MAX_PROPAGATION];
     size_t propagation_count;
@@ -36,8 +38,10 @@ void mount_options_free(struct mount_options *options);
  * flags (MS_PRIVATE, MS_SLAVE | MS_REC, ...). Returns -1 for an unknown name. */
 int mount_propagation_parse(const char *name, unsigned long *flags);
 
-/* The per-mount attributes (MOUNT_ATTR_*) that the mount(2) flags of a bind mount ask for,
- * to apply with mount_setattr(2): a bind mount ignores these flags in the mount call itself. */
-void mount_flags_to_attr(unsigned long flags, uint64_t *attr_set, uint64_t *attr_clr);
+/* The per-mount attributes (MOUNT_ATTR_*) that the mount(2) flags set and cleared on a bind
+ * mount ask for, to apply with mount_setattr(2): a bind mount ignores flags in the mount call
+ * itself. Flags without a per-mount meaning (sync, lazytime ...) have no attribute. */
+void mount_flags_to_attr(unsigned long flags, unsigned long cleared, uint64_t *attr_set,
+                         uint64_t *attr_clr);
 
 #endif

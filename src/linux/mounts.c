@@ -49,10 +49,11 @@ int mount_set_propagation(int mount_fd, unsigned long propagation, struct error 
 }
 
 int mount_bind_at(int src_dir_fd, const char *src_path, bool recursive, unsigned long flags,
-                  int dest_fd, struct error *err)
+                  unsigned long cleared, int dest_fd, struct error *err)
 {
     unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     uint64_t attr_set, attr_clr;
+    const char *name = src_path[0] ? src_path : "(fd)";
 
     if (recursive)
         tree_flags |= AT_RECURSIVE;
@@ -60,12 +61,12 @@ int mount_bind_at(int src_dir_fd, const char *src_path, bool recursive, unsigned
         tree_flags |= AT_EMPTY_PATH;
     cleanup_close int tree = open_tree(src_dir_fd, src_path, tree_flags);
     if (tree < 0)
-        return error_set(err, errno, "bind %s", src_path);
-    mount_flags_to_attr(flags, &attr_set, &attr_clr);
+        return error_set(err, errno, "bind %s", name);
+    mount_flags_to_attr(flags, cleared, &attr_set, &attr_clr);
     if ((attr_set || attr_clr) && mount_set_attr(tree, false, attr_set, attr_clr, err) < 0)
-        return error_prefix(err, "bind %s", src_path);
+        return error_prefix(err, "bind %s", name);
     if (move_mount(tree, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        return error_set(err, errno, "attach bind mount of %s", src_path);
+        return error_set(err, errno, "attach bind mount of %s", name);
     return take_fd(&tree);
 }
 
@@ -74,7 +75,8 @@ int mount_empty_tmpfs_readonly_at(int dest_fd, struct error *err)
     cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
     if (fs < 0)
         return error_set(err, errno, "open tmpfs");
-    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return error_set(err, errno, "create tmpfs");
     cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
     if (mnt < 0)
@@ -150,7 +152,7 @@ int mountinfo_read(struct mountinfo *out, struct error *err)
         if (mountinfo_parse_line(copy, &entry) < 0) {
             free(copy);
             mountinfo_release(out);
-            return error_set(err, EINVAL, "/proc/self/mountinfo: malformed line \"%s\"", line);
+            return error_set(err, 0, "/proc/self/mountinfo: malformed line \"%s\"", line);
         }
         out->entries = xrealloc(out->entries, (out->count + 1) * sizeof *out->entries);
         out->entries[out->count++] = entry;
@@ -270,30 +272,29 @@ static char *own_cgroup_dir(const struct mountinfo_entry *entry, const char *pat
     return xstrdup(entry->mount_point);
 }
 
-/* Mounts one v1 hierarchy (or the hybrid "unified") at <dest>/<name>: a fresh cgroup mount in
- * a cgroup namespace (its root is the namespace's root), else a bind of our own cgroup. */
+/* Mounts one v1 hierarchy at <dest>/<name>: a fresh cgroup mount in a cgroup namespace (its
+ * root is the namespace's root), else a bind of our own cgroup. */
 static int cgroup_v1_hierarchy(const struct mounts_context *ctx, unsigned long flags, int tmpfs_fd,
                                const struct mountinfo_entry *entry, char *cgroups,
                                struct error *err)
 {
     const char *name = strrchr(entry->mount_point, '/') + 1;
-    bool v2 = strcmp(entry->fstype, "cgroup2") == 0;
     cleanup_own_cgroup struct own_cgroup own = {0};
 
-    if (own_cgroup_find(cgroups, entry->super_options, v2, &own) < 0)
+    if (own_cgroup_find(cgroups, entry->super_options, false, &own) < 0)
         return 0;
     if (mkdirat(tmpfs_fd, name, 0755) < 0)
         return errno == EEXIST ? 0 : error_set(err, errno, "mkdir %s", name);
-    cleanup_close int dir_fd = openat(tmpfs_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int dir_fd =
+        openat(tmpfs_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir_fd < 0)
         return error_set(err, errno, "open %s", name);
     if (ctx->cgroup_ns) {
-        if (mount_fs_at(dir_fd, entry->fstype, entry->fstype, flags, v2 ? NULL : own.controllers,
-                        err) < 0)
+        if (mount_fs_at(dir_fd, "cgroup", "cgroup", flags, own.controllers, err) < 0)
             return error_prefix(err, "%s", name);
     } else {
         cleanup_free char *source = own_cgroup_dir(entry, own.path);
-        cleanup_close int mnt = mount_bind_at(AT_FDCWD, source, false, flags, dir_fd, err);
+        cleanup_close int mnt = mount_bind_at(AT_FDCWD, source, false, flags, 0, dir_fd, err);
         if (mnt < 0)
             return -1;
     }
@@ -315,8 +316,8 @@ static int cgroup_v1_mount(const struct mounts_context *ctx, const struct spec_m
     cleanup_free char *cgroups = NULL;
     cleanup_mountinfo struct mountinfo mountinfo = {0};
 
-    if (mount_fs_at(dest_fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755",
-                    err) < 0)
+    if (mount_fs_at(dest_fd, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", err) <
+        0)
         return -1;
     cleanup_close int tmpfs_fd = path_open_in_root(ctx->root_fd, m->destination, O_DIRECTORY, err);
     if (tmpfs_fd < 0)
@@ -327,7 +328,8 @@ static int cgroup_v1_mount(const struct mounts_context *ctx, const struct spec_m
     for (size_t i = 0; i < mountinfo.count; i++) {
         const struct mountinfo_entry *entry = &mountinfo.entries[i];
         const char *slash = strrchr(entry->mount_point, '/');
-        if ((strcmp(entry->fstype, "cgroup") != 0 && strcmp(entry->fstype, "cgroup2") != 0) ||
+        /* Like runc, the v1 hierarchies only: no "unified" cgroup2 on a hybrid host. */
+        if (strcmp(entry->fstype, "cgroup") != 0 ||
             slash - entry->mount_point != (ptrdiff_t)strlen("/sys/fs/cgroup") ||
             !str_has_prefix(entry->mount_point, "/sys/fs/cgroup/"))
             continue;
@@ -354,9 +356,9 @@ static int cgroup_v2_mount(const struct mounts_context *ctx, const struct spec_m
     if (read_file("/proc/self/cgroup", 1 << 20, &cgroups, NULL, err) < 0)
         return -1;
     if (own_cgroup_find(cgroups, "", true, &own) < 0)
-        return error_set(err, ENOENT, "no cgroup2 line in /proc/self/cgroup");
+        return error_set(err, 0, "no cgroup2 line in /proc/self/cgroup");
     cleanup_free char *source = xasprintf("/sys/fs/cgroup%s", own.path);
-    return mount_bind_at(AT_FDCWD, source, true, opts->flags, dest_fd, err);
+    return mount_bind_at(AT_FDCWD, source, true, opts->flags, opts->cleared, dest_fd, err);
 }
 
 static int cgroup_mount(const struct mounts_context *ctx, const struct spec_mount *m,
@@ -369,4 +371,202 @@ static int cgroup_mount(const struct mounts_context *ctx, const struct spec_moun
     if (host.f_type == CGROUP2_SUPER_MAGIC)
         return cgroup_v2_mount(ctx, m, opts, dest_fd, err);
     return cgroup_v1_mount(ctx, m, opts, dest_fd, err);
+}
+
+/* ---- config.json mounts[] ---- */
+
+static void mount_options_release(struct mount_options *options)
+{
+    mount_options_free(options);
+}
+
+#define cleanup_mount_options __attribute__((cleanup(mount_options_release)))
+
+static bool is_type(const struct spec_mount *m, const char *type)
+{
+    return m->type != NULL && strcmp(m->type, type) == 0;
+}
+
+/* What lxcfs-style bind mounts may cover inside /proc; nothing else may be mounted there. */
+static const char *const proc_mount_allowed[] = {
+    "/proc/cpuinfo",
+    "/proc/diskstats",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/swaps",
+    "/proc/uptime",
+    "/proc/loadavg",
+    "/proc/slabinfo",
+    "/proc/net/dev",
+    "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+};
+
+/* runc's checkProcMount, on the destination as resolved: mounting over /proc files is how
+ * CVE-2019-16884 and CVE-2019-19921 disabled AppArmor or escaped; a destination that turns out
+ * to be on a procfs anywhere else means a symlink or an earlier mount led it there. */
+static int check_proc_destination(const struct mounts_context *ctx, const struct spec_mount *m,
+                                  bool bind, int dest_fd, struct error *err)
+{
+    struct statfs fs, source_fs;
+    cleanup_free char *path = path_fd_in_root(dest_fd, ctx->rootfs, err);
+
+    if (path == NULL)
+        return error_prefix(err, "destination");
+    if (fstatfs(dest_fd, &fs) < 0)
+        return error_set(err, errno, "statfs destination");
+    if (!path_is_under(path, "/proc")) {
+        if (fs.f_type == PROC_SUPER_MAGIC)
+            return error_set(err, 0, "destination resolves to %s, inside a procfs", path);
+        return 0;
+    }
+    if (strcmp(path, "/proc") == 0) {
+        if (!bind && is_type(m, "proc"))
+            return 0;
+        if (bind && statfs(m->source, &source_fs) == 0 && source_fs.f_type == PROC_SUPER_MAGIC)
+            return 0;
+        return error_set(err, 0, "/proc cannot be mounted because it is not of type proc");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(proc_mount_allowed); i++) {
+        if (strcmp(path, proc_mount_allowed[i]) == 0)
+            return 0;
+    }
+    return error_set(err, 0, "%s cannot be mounted because it is inside /proc", path);
+}
+
+/* Opens the destination inside the rootfs, creating it when missing: an empty file when the
+ * source of a bind mount is not a directory, else a directory. */
+static int destination_open(const struct mounts_context *ctx, const struct spec_mount *m, bool bind,
+                            mode_t *existing_mode, struct error *err)
+{
+    /* proc and sysfs go on an ordinary directory only: never through a final symlink. */
+    bool directory_only = !bind && (is_type(m, "proc") || is_type(m, "sysfs"));
+    bool want_file = false;
+    struct stat st;
+
+    if (bind) {
+        if (m->source == NULL)
+            return error_set(err, 0, "bind mount without a source");
+        if (stat(m->source, &st) < 0)
+            return error_set(err, errno, "source %s", m->source);
+        want_file = !S_ISDIR(st.st_mode);
+    }
+    cleanup_close int fd =
+        path_open_in_root(ctx->root_fd, m->destination, directory_only ? O_NOFOLLOW : 0, err);
+    if (fd >= 0) {
+        if (fstat(fd, &st) < 0)
+            return error_set(err, errno, "stat destination");
+        if (directory_only && !S_ISDIR(st.st_mode))
+            return error_set(err, 0, "%s must be mounted on an ordinary directory", m->type);
+        *existing_mode = st.st_mode;
+        return take_fd(&fd);
+    }
+    if (err->errnum != ENOENT)
+        return -1;
+    error_clear(err);
+    *existing_mode = 0;
+    if (want_file)
+        return path_create_file_in_root(ctx->root_fd, m->destination, 0644, err);
+    return path_mkdir_all_in_root(ctx->root_fd, m->destination, 0755, err);
+}
+
+static int filesystem_mount(const struct mounts_context *ctx, const struct spec_mount *m,
+                            const struct mount_options *opts, int dest_fd, mode_t existing_mode,
+                            struct error *err)
+{
+    cleanup_free char *data = NULL;
+    const char *source = m->source ? m->source : m->type;
+
+    /* As runc: a tmpfs over an image directory keeps the directory's mode unless told. */
+    if (is_type(m, "tmpfs") && S_ISDIR(existing_mode))
+        data = opts->data ? xasprintf("mode=%04o,%s", existing_mode & 07777, opts->data)
+                          : xasprintf("mode=%04o", existing_mode & 07777);
+    if (mount_fs_at(dest_fd, source, m->type, opts->flags, data ? data : opts->data, err) < 0) {
+        /* sysfs needs a network namespace of our own (rootless lacks it): bind the host's. */
+        if (!is_type(m, "sysfs") || err->errnum != EPERM)
+            return -1;
+        error_clear(err);
+        return mount_bind_at(AT_FDCWD, "/sys", true, opts->flags, opts->cleared, dest_fd, err);
+    }
+    /* dest_fd is the directory under the new mount: look the mount itself up. */
+    return path_open_in_root(ctx->root_fd, m->destination,
+                             is_type(m, "proc") || is_type(m, "sysfs") ? O_NOFOLLOW : 0, err);
+}
+
+static int mount_entry(struct mounts_context *ctx, const struct spec_mount *m,
+                       struct mount_options *opts, bool bind, struct error *err)
+{
+    mode_t existing_mode;
+    cleanup_close int mnt = -1;
+
+    if (m->destination == NULL || m->destination[0] == '\0')
+        return error_set(err, 0, "no destination");
+    if (!bind && m->type == NULL)
+        return error_set(err, 0, "no type and no bind option");
+    cleanup_free char *clean = path_clean(m->destination);
+    /* As runc: devices (in /dev) and the mount points of later mounts (in any tmpfs) are made
+     * after this mount, so it becomes read-only only at mounts_finish(). */
+    if (!bind && (opts->flags & MS_RDONLY) && (strcmp(clean, "/dev") == 0 || is_type(m, "tmpfs"))) {
+        opts->flags &= ~(unsigned long)MS_RDONLY;
+        ctx->deferred_readonly =
+            xrealloc(ctx->deferred_readonly, (ctx->deferred_readonly_count + 1) * sizeof(char *));
+        ctx->deferred_readonly[ctx->deferred_readonly_count++] = xstrdup(m->destination);
+    }
+    cleanup_close int dest_fd = destination_open(ctx, m, bind, &existing_mode, err);
+    if (dest_fd < 0 || check_proc_destination(ctx, m, bind, dest_fd, err) < 0)
+        return -1;
+    if (bind)
+        mnt = mount_bind_at(AT_FDCWD, m->source, opts->recursive, opts->flags, opts->cleared,
+                            dest_fd, err);
+    else if (is_type(m, "cgroup"))
+        mnt = cgroup_mount(ctx, m, opts, dest_fd, err);
+    else
+        mnt = filesystem_mount(ctx, m, opts, dest_fd, existing_mode, err);
+    if (mnt < 0)
+        return -1;
+    for (size_t i = 0; i < opts->propagation_count; i++) {
+        if (mount_set_propagation(mnt, opts->propagation[i], err) < 0)
+            return -1;
+    }
+    if ((opts->attr_set || opts->attr_clr) &&
+        mount_set_attr(mnt, true, opts->attr_set, opts->attr_clr, err) < 0)
+        return error_prefix(err, "recursive attributes");
+    return 0;
+}
+
+int mounts_setup_entry(struct mounts_context *ctx, const struct spec_mount *mount, size_t index,
+                       struct error *err)
+{
+    cleanup_mount_options struct mount_options opts = {0};
+
+    if (mount_options_parse(mount->options, mount->options_count, &opts, err) < 0)
+        return error_prefix(err, "mounts[%zu]", index);
+    bool bind = opts.bind || is_type(mount, "bind");
+    if (mount_entry(ctx, mount, &opts, bind, err) < 0)
+        return error_prefix(err, "mount mounts[%zu] %s (%s)", index,
+                            mount->destination ? mount->destination : "",
+                            mount->type ? mount->type
+                            : bind      ? "bind"
+                                        : "none");
+    return 0;
+}
+
+int mounts_finish(struct mounts_context *ctx, struct error *err)
+{
+    for (size_t i = 0; i < ctx->deferred_readonly_count; i++) {
+        const char *dest = ctx->deferred_readonly[i];
+        cleanup_close int fd = path_open_in_root(ctx->root_fd, dest, O_DIRECTORY, err);
+        if (fd < 0 || mount_set_attr(fd, false, MOUNT_ATTR_RDONLY, 0, err) < 0)
+            return error_prefix(err, "remount %s read-only", dest);
+    }
+    return 0;
+}
+
+void mounts_context_release(struct mounts_context *ctx)
+{
+    for (size_t i = 0; i < ctx->deferred_readonly_count; i++)
+        free(ctx->deferred_readonly[i]);
+    free(ctx->deferred_readonly);
+    ctx->deferred_readonly = NULL;
+    ctx->deferred_readonly_count = 0;
 }

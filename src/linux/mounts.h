@@ -22,7 +22,7 @@ int mount_fs_at(int dest_fd, const char *source, const char *fstype, unsigned lo
  * clone replaces the classic bind + MS_REMOUNT pair and keeps the flags the source mount has
  * (nosuid/nodev are locked in a user namespace). Returns an fd of the new mount. */
 int mount_bind_at(int src_dir_fd, const char *src_path, bool recursive, unsigned long flags,
-                  int dest_fd, struct error *err);
+                  unsigned long cleared, int dest_fd, struct error *err);
 
 /* An empty read-only tmpfs on dest_fd: what masks a directory. */
 int mount_empty_tmpfs_readonly_at(int dest_fd, struct error *err);
@@ -60,15 +60,23 @@ const struct mountinfo_entry *mountinfo_find_containing(const struct mountinfo *
                                                         const char *path);
 
 struct mounts_context {
-    int root_fd;         /* the rootfs, the root of every destination lookup */
-    const char *rootfs;  /* its canonical host path, for the /proc destination checks */
-    bool cgroup_ns;      /* the container has its own cgroup namespace */
-    bool dev_readonly;   /* out: /dev asked for "ro", applied once the devices are made */
+    int root_fd;        /* the rootfs, the root of every destination lookup */
+    const char *rootfs; /* its canonical host path, for the /proc destination checks */
+    bool cgroup_ns;     /* the container has its own cgroup namespace */
+    /* Destinations of tmpfs and /dev mounts asked to be "ro": mounted writable so that the
+     * devices and later mount points can be made in them, read-only at mounts_finish(). */
+    char **deferred_readonly;
+    size_t deferred_readonly_count;
 };
 
 /* Mounts config.json's mounts[index] (source relative to the cwd, the bundle), destination
  * resolved inside the rootfs. Errors read "mount mounts[3] /proc (proc): <reason>". */
 int mounts_setup_entry(struct mounts_context *ctx, const struct spec_mount *mount, size_t index,
                        struct error *err);
+
+/* Makes the deferred read-only mounts read-only, once everything is created in them. */
+int mounts_finish(struct mounts_context *ctx, struct error *err);
+
+void mounts_context_release(struct mounts_context *ctx);
 
 #endif

@@ -87,8 +87,8 @@ static int walk_create(int dir_fd, const char *name, bool as_file, mode_t dir_mo
                        mode_t file_mode)
 {
     if (as_file) {
-        int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        file_mode);
+        int fd =
+            openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, file_mode);
         if (fd >= 0)
             close(fd);
         else if (errno != EEXIST)
@@ -184,6 +184,9 @@ int path_walk_in_root(int root_fd, const char *path, int flags, enum path_create
     size_t pos = 0;
     const char *what = create == PATH_CREATE_NONE ? "resolve" : "create";
 
+    /* As for the kernel, an empty path names nothing. */
+    if (path[0] == '\0')
+        return error_set(err, ENOENT, "%s %s", what, path);
     int root = fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
     if (root < 0)
         return error_set(err, errno, "%s %s", what, path);

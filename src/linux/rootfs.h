@@ -16,14 +16,14 @@ struct rootfs_options {
 };
 
 /* Prepares the whole filesystem view and switches the root to it:
- * 1. makes / recursively private (or slave, per linux.rootfsPropagation);
+ * 1. makes / recursively slave (as runc; or per linux.rootfsPropagation);
  * 2. bind-mounts the rootfs onto itself so it is a mount point;
  * 3. mounts every entry of spec->mounts, each destination resolved inside the rootfs;
  * 4. creates /dev as runc does (default devices, linux.devices, /dev/pts/ptmx, /dev/fd and
  *    std* links) when /dev is a fresh tmpfs;
  * 5. pivot_root (or move + chroot with no_pivot) and detaches the old root;
- * 6. applies rootfsPropagation to / , remounts / read-only when root.readonly, masks
- *    linux.maskedPaths and makes linux.readonlyPaths read-only.
+ * 6. applies rootfsPropagation to /, writes linux.sysctl, makes linux.readonlyPaths
+ *    read-only, masks linux.maskedPaths, remounts / read-only when root.readonly.
  * On return the cwd is the new "/". */
 int rootfs_setup(const struct rootfs_options *options, struct error *err);
 

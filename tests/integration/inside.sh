@@ -14,6 +14,8 @@ test_hostname() {
 }
 
 test_domainname() {
+	# runc 1.1.5 ignores domainname (setdomainname came in runc 1.2)
+	is_runc && skip "runc 1.1.5 does not set domainname"
 	new_container
 	set_config '.domainname = "rgo.example"'
 	run_sh 'cat /proc/sys/kernel/domainname'
@@ -22,8 +24,9 @@ test_domainname() {
 
 test_pid1_is_the_process() {
 	new_container
-	run_sh 'echo $$; tr "\0" " " </proc/1/cmdline'
-	assert_eq "pid and cmdline of pid 1" "1"$'\n'"sh -c echo \$\$; tr \"\\0\" \" \" </proc/1/cmdline " "$OUT"
+	# the command substitution keeps sh from exec'ing its last command
+	run_sh 'echo $$; c=$(tr "\0" " " </proc/1/cmdline); echo "$c"'
+	assert_eq "pid and cmdline of pid 1" "1"$'\n''sh -c echo $$; c=$(tr "\0" " " </proc/1/cmdline); echo "$c" ' "$OUT"
 }
 
 test_env() {
@@ -106,7 +109,7 @@ test_nobody_cannot_write_root_owned() {
 
 test_umask() {
 	new_container
-	set_config '.process.user.umask = 63'
+	set_config '.root.readonly = false | .process.user.umask = 63'
 	run_sh 'umask; touch /tmp/f; stat -c %a /tmp/f'
 	assert_eq "umask and file mode" $'0077\n600' "$OUT"
 }
@@ -313,7 +316,7 @@ test_devices_default() {
 	new_container
 	run_sh 'for d in null zero full random urandom tty; do [ -c /dev/$d ] && echo $d; done;
 		echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | wc -c;
-		readlink /dev/fd /dev/stdin /dev/stdout /dev/stderr /dev/ptmx'
+		for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done'
 	assert_eq "devices" $'null\nzero\nfull\nrandom\nurandom\ntty\nnull-ok\n4\n/proc/self/fd\n/proc/self/fd/0\n/proc/self/fd/1\n/proc/self/fd/2\npts/ptmx' "$OUT"
 }
 
@@ -363,16 +366,32 @@ test_ns_mnt_new() { ns_new mnt; }
 test_ns_pid_shared() { ns_shared pid pid; }
 test_ns_net_shared() { ns_shared network net; }
 test_ns_ipc_shared() { ns_shared ipc ipc; }
-test_ns_uts_shared() { ns_shared uts uts; }
+test_ns_uts_shared() {
+	new_container
+	set_config '.hostname = null | .linux.namespaces |= map(select(.type != "uts"))'
+	ns_inside uts
+	assert_eq "uts namespace (the host's)" "$(readlink /proc/self/ns/uts)" "$NS_INSIDE"
+}
+
+test_hostname_without_uts_ns_refused() {
+	new_container
+	set_config '.hostname = "x" | .linux.namespaces |= map(select(.type != "uts"))'
+	run_in true
+	expect_rc 1 "hostname without a uts namespace"
+	# runc: "unable to set hostname without a private UTS namespace"
+	[[ ${ERR,,} == *hostname* && ${ERR,,} == *uts* ]] ||
+		fail "error should name hostname and the UTS namespace: $ERR"
+	assert_no_leftovers "$ID"
+}
 test_ns_cgroup_shared() { ns_shared cgroup cgroup; }
 test_ns_user_shared() { ns_shared user user; }
 
 test_ns_cgroup_new() {
 	new_container
 	set_config '.linux.namespaces += [{"type": "cgroup"}]'
-	run_sh 'readlink /proc/self/ns/cgroup; grep -c ":/$" /proc/self/cgroup; grep -c runc-go-test /proc/self/cgroup'
+	run_sh 'readlink /proc/self/ns/cgroup; grep -c ":/$" /proc/self/cgroup; grep -c runc-go-test /proc/self/cgroup; true'
 	assert_ne "cgroup namespace" "$(readlink /proc/self/ns/cgroup)" "$(head -1 <<<"$OUT")"
-	[[ $(sed -n 2p <<<"$OUT") -ge 2 ]] || fail "cgroup paths are not / inside a cgroup ns: $OUT"
+	[[ $(sed -n 2p <<<"$OUT") -ge 1 ]] || fail "cgroup paths are not / inside a cgroup ns: $OUT"
 	assert_eq "host cgroup path visible" 0 "$(sed -n 3p <<<"$OUT")"
 }
 
@@ -387,7 +406,6 @@ test_ns_user_new() {
 	assert_eq "uid_map" "0 100000 65536" "$(sed -n 3p <<<"$OUT" | tr -s ' ' | sed 's/^ //')"
 	assert_eq "gid_map" "0 100000 65536" "$(sed -n 4p <<<"$OUT" | tr -s ' ' | sed 's/^ //')"
 	assert_eq "host root shows as overflow uid" 65534 "$(sed -n 5p <<<"$OUT")"
-	# from the host, the container's process runs as uid 100000
 }
 
 test_ns_net_only_loopback() {
@@ -399,7 +417,7 @@ test_ns_net_only_loopback() {
 test_ns_join_network_by_path() {
 	local ns=rgo-test-$$-$BASHPID
 	ip netns add "$ns" || skip "ip netns add failed"
-	trap 'ip netns del "$ns" 2>/dev/null' EXIT
+	trap "ip netns del '$ns' 2>/dev/null" EXIT
 	local inode
 	inode=$(stat -L -c %i "/run/netns/$ns")
 	new_container
@@ -462,9 +480,11 @@ test_in_its_cgroup() {
 	local line bad=""
 	while read -r line; do
 		[[ $line == *":$CGROUP_PARENT/$ID" ]] || bad+="$line "
-	done < <(grep -v '^0::' <<<"$OUT")
+	done <<<"$OUT"
 	[[ -z $bad ]] || fail "not in $CGROUP_PARENT/$ID: $bad"
-	[[ $(grep -c . <<<"$OUT") -ge 2 ]] || fail "too few cgroups: $OUT"
+	local want=1
+	[[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] || want=2
+	[[ $(grep -c . <<<"$OUT") -ge $want ]] || fail "too few cgroups: $OUT"
 }
 
 run_tests

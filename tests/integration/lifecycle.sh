@@ -166,7 +166,9 @@ test_duplicate_id() {
 	first_pid=$(st pid)
 	rt create -b "$BUNDLE" "$ID"
 	expect_rc 1 "create with an existing id"
-	expect_err_contains "container with given ID already exists"
+	# runc: "runc create failed: container with given ID already exists"
+	expect_err_contains "container with"
+	expect_err_contains "exists"
 	get_state
 	assert_eq "status of the first container" running "$(st status)"
 	assert_eq "pid of the first container" "$first_pid" "$(st pid)"
@@ -232,10 +234,7 @@ test_kill_TERM_exit_code() {
 	# `run` reports the trap's exit code: TERM reached the handler.
 	new_container
 	set_config '.process.args = ["sh", "-c", $s]' --arg s "$TRAP_SH"
-	(
-		sleep 0.5
-		timeout 10 "$RUNTIME" --root "$ROOT" kill "$ID" TERM </dev/null >/dev/null 2>&1
-	) &
+	signal_when_running "$ID" TERM 0.3 &
 	rt run -b "$BUNDLE" "$ID"
 	wait
 	expect_rc 7 "run of a container sent TERM"

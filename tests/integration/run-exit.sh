@@ -64,12 +64,7 @@ test_child_sigkill_exits_137() {
 test_external_sigkill_exits_137() {
 	new_container
 	set_args sleep 1000
-	(
-		for ((i = 0; i < 100; i++)); do
-			timeout 10 "$RUNTIME" --root "$ROOT" kill "$ID" KILL </dev/null >/dev/null 2>&1 && exit 0
-			sleep 0.05
-		done
-	) &
+	signal_when_running "$ID" KILL &
 	rt run -b "$BUNDLE" "$ID"
 	wait
 	expect_rc 137 "run of a container killed with KILL"
