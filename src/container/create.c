@@ -38,6 +38,8 @@ struct create_context {
     struct spec_strmap cgroup_paths;
     char **argv;
     char **envp;
+    char *config_text;
+    size_t config_len;
 };
 
 static void context_release(struct create_context *ctx)
@@ -56,6 +58,7 @@ static void context_release(struct create_context *ctx)
     free(ctx->rootfs);
     free(ctx->argv);
     free(ctx->envp);
+    free(ctx->config_text);
 }
 
 /* Everything a failed create made is taken down again: init, cgroups, state dir. */
@@ -112,7 +115,10 @@ static int prepare_bundle(struct create_context *ctx, struct error *err)
     if (!realpath(bundle, resolved))
         return error_set(err, errno, "bundle %s", bundle);
     ctx->bundle = xstrdup(resolved);
-    ctx->spec = spec_load_bundle(ctx->bundle, err);
+    cleanup_free char *config_path = xasprintf("%s/config.json", ctx->bundle);
+    if (read_file(config_path, 64u << 20, &ctx->config_text, &ctx->config_len, err) < 0)
+        return -1;
+    ctx->spec = spec_parse(ctx->config_text, ctx->config_len, "config.json", err);
     if (!ctx->spec || spec_validate(ctx->spec, "config.json", true, err) < 0)
         return -1;
     cleanup_free char *rootfs = ctx->spec->root_path[0] == '/'
@@ -264,7 +270,9 @@ static int record_state(struct create_context *ctx, struct error *err)
     for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
         spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
                         ctx->cgroup_paths.values[i]);
-    if (container_save(ctx->container, err) < 0)
+    if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len,
+                             err) < 0 ||
+        container_save(ctx->container, err) < 0)
         return -1;
     if (ctx->options->pid_file && write_pid_file(ctx->options->pid_file, ctx->pid, err) < 0)
         return -1;

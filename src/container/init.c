@@ -16,6 +16,7 @@
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
 #include "../linux/rootfs.h"
+#include "../linux/seccomp.h"
 #include "../util.h"
 #include "sync.h"
 
@@ -104,6 +105,18 @@ static int seal_fds(const struct init_config *config, struct error *err)
     return 0;
 }
 
+static int load_seccomp(const struct init_config *config, struct error *err)
+{
+    int notify_fd;
+    if (seccomp_load_config(&config->spec->linux_.seccomp, &notify_fd, err) < 0)
+        return -1;
+    /* The listener is handed to listenerPath by the seccomp code; the container never
+     * keeps it. */
+    if (notify_fd >= 0)
+        close(notify_fd);
+    return 0;
+}
+
 static int setup_inside(const struct init_config *config, char **executable, struct error *err)
 {
     const struct spec *spec = config->spec;
@@ -122,9 +135,15 @@ static int setup_inside(const struct init_config *config, char **executable, str
     if (!*executable)
         return -1;
     process_apply_umask(process);
+    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
+     * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
+    if (!process->no_new_privileges && load_seccomp(config, err) < 0)
+        return -1;
     if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
         caps_apply(&process->capabilities, err) < 0 ||
         process_apply_no_new_privs(process, err) < 0)
+        return -1;
+    if (process->no_new_privileges && load_seccomp(config, err) < 0)
         return -1;
     return seal_fds(config, err);
 }

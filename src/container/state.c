@@ -112,21 +112,34 @@ struct container *container_load(const char *root, const char *id, struct error 
     return take_ptr(&c);
 }
 
+int container_write_file(struct container *c, const char *name, const char *data, size_t len,
+                         struct error *err)
+{
+    cleanup_free char *tmp = xasprintf("%s.tmp", name);
+    cleanup_close int fd = -1;
+
+    /* write + fsync + rename: a runtime killed mid-write leaves the old file or the new. */
+    fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return error_set(err, errno, "write %s", name);
+    if (write_all(fd, data, len) < 0 || fsync(fd) < 0 ||
+        renameat(c->dirfd, tmp, c->dirfd, name) < 0) {
+        error_set(err, errno, "write %s", name);
+        unlinkat(c->dirfd, tmp, 0);
+        return -1;
+    }
+    return 0;
+}
+
 int container_save(struct container *c, struct error *err)
 {
     cleanup_free char *json = state_record_to_json(c->record);
-    cleanup_close int fd = -1;
+    return container_write_file(c, STATE_FILE, json, strlen(json), err);
+}
 
-    /* write + fsync + rename: a runtime killed mid-write leaves the old state or the new. */
-    fd = openat(c->dirfd, STATE_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                0600);
-    if (fd < 0)
-        return error_set(err, errno, "write state");
-    if (write_all(fd, json, strlen(json)) < 0 || fsync(fd) < 0)
-        return error_set(err, errno, "write state");
-    if (renameat(c->dirfd, STATE_FILE ".tmp", c->dirfd, STATE_FILE) < 0)
-        return error_set(err, errno, "write state");
-    return 0;
+struct spec *container_load_config(const struct container *c, struct error *err)
+{
+    return spec_load_bundle(c->dir, err);
 }
 
 enum container_status container_status(const struct container *c)
@@ -151,6 +164,7 @@ int container_remove_state(struct container *c, struct error *err)
 {
     unlinkat(c->dirfd, EXEC_FIFO, 0);
     unlinkat(c->dirfd, STATE_FILE ".tmp", 0);
+    unlinkat(c->dirfd, CONFIG_FILE, 0);
     if (unlinkat(c->dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
         return error_set(err, errno, "remove %s/%s", c->dir, STATE_FILE);
     if (rmdir(c->dir) < 0 && errno != ENOENT)

@@ -11,6 +11,7 @@
 
 #define STATE_FILE "state.json"
 #define EXEC_FIFO "exec.fifo"
+#define CONFIG_FILE "config.json" /* the config the container was created with */
 
 enum container_status {
     STATUS_CREATING,
@@ -39,6 +40,12 @@ struct container *container_new(const char *root, const char *id, struct error *
 struct container *container_load(const char *root, const char *id, struct error *err);
 
 int container_save(struct container *c, struct error *err);
+/* Writes <dir>/name atomically (0600). */
+int container_write_file(struct container *c, const char *name, const char *data, size_t len,
+                         struct error *err);
+/* The config.json saved at create (exec and delete's hooks use it, not the bundle's,
+ * which may have changed since). */
+struct spec *container_load_config(const struct container *c, struct error *err);
 enum container_status container_status(const struct container *c);
 const char *container_status_name(enum container_status status);
 /* Removes state.json, the fifo and the directory. */
