@@ -43,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN := $(BUILD)/runc-go
 LIB := $(BUILD)/librunc-go.a
 
-.PHONY: all deps demo bundle check unit integration install uninstall clean format format-check
+.PHONY: all deps demo bundle check unit integration install uninstall clean format format-check bench
 
 all: $(BIN)
 
@@ -77,6 +77,9 @@ unit: $(UNIT_BIN)
 
 check: $(BIN) $(UNIT_BIN)
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) ./tests/run.sh
+
+bench: $(BIN)
+	./bench/run.sh $(BUILD)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/runc-go

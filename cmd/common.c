@@ -10,10 +10,19 @@ int cmd_fail(const struct error *err)
     return 1;
 }
 
-static void print_command_help(const struct command *command)
+static void print_command_help(const struct command *command, const struct option_def *defs)
 {
     printf("NAME:\n   runc-go %s - %s\n\nUSAGE:\n   runc-go %s %s\n", command->name,
            command->summary, command->name, command->usage);
+    if (!defs[0].name)
+        return;
+    printf("\nOPTIONS:\n");
+    for (const struct option_def *d = defs; d->name; d++) {
+        char shortname[8] = "";
+        if (d->short_name)
+            snprintf(shortname, sizeof shortname, ", -%c", d->short_name);
+        printf("   --%s%s%s\n", d->name, shortname, d->kind == OPTION_BOOL ? "" : " value");
+    }
 }
 
 int cmd_parse(const struct command *command, const struct option_def *defs, int argc,
@@ -29,7 +38,7 @@ int cmd_parse(const struct command *command, const struct option_def *defs, int 
         return cmd_fail(&err);
     }
     if (help) {
-        print_command_help(command);
+        print_command_help(command, defs);
         *done = true;
         return 0;
     }

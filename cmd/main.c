@@ -62,10 +62,13 @@ static int dispatch(const struct global_options *global, int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[0], commands[i]->name) == 0)
             return commands[i]->run(global, argc, argv);
-    struct error err;
-    error_set(&err, 0, "command %s not found", argv[0]);
-    cmd_fail(&err);
-    return 1;
+    if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "h") == 0) {
+        print_help();
+        return 0;
+    }
+    /* runc's CLI library answers an unknown command like this, with exit status 3. */
+    fprintf(stderr, "No help topic for '%s'\n", argv[0]);
+    return 3;
 }
 
 int main(int argc, char **argv)

@@ -25,7 +25,11 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 [[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
 RUNTIME=${RUNTIME:-$BUILD/runc-go}
-[[ $RUNTIME == */* && $RUNTIME != /* ]] && RUNTIME=$PWD/$RUNTIME
+if [[ $RUNTIME != */* ]]; then
+	RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME")
+elif [[ $RUNTIME != /* ]]; then
+	RUNTIME=$PWD/$RUNTIME
+fi
 RUNC=${RUNC:-/usr/sbin/runc}
 TEST_TIMEOUT=${TEST_TIMEOUT:-20}
 SCRIPT_NAME=$(basename "$0" .sh)
@@ -46,7 +50,7 @@ ID_SEQ=0
 
 # ---------------------------------------------------------------- reporting
 
-one_line() { tr '\n\t' '  ' <<<"$*" | sed 's/  */ /g; s/ $//' | cut -c1-400; }
+one_line() { tr '\n\t' '  ' <<<"$*" | sed 's/  */ /g; s/ $//' | cut -c1-600; }
 
 fail() {
 	echo "FAIL $TEST_NAME: $(one_line "$*")"
@@ -137,7 +141,9 @@ ensure_cache() {
 # new_id: a fresh container id, recorded for the cleanup.
 new_id() {
 	ID_SEQ=$((ID_SEQ + 1))
-	local id="rgt-$SCRIPT_NAME-$BASHPID-$ID_SEQ"
+	# fixed width: no id is a prefix of another (-1 vs -10)
+	local id
+	id=$(printf 'rgt-%s-%s-%03d' "$SCRIPT_NAME" "$BASHPID" "$ID_SEQ")
 	echo "$id" >>"$TEST_TMP/ids"
 	echo "$id"
 }
@@ -375,12 +381,20 @@ cleanup_containers() {
 	: >"$TEST_TMP/ids"
 }
 
-cleanup_all() {
-	cleanup_containers
+# The shared parent /runc-go-test goes too, unless run.sh runs scripts in
+# parallel (RGO_SUITE=1): another script's runtime may be creating a child of
+# it right now; run.sh removes it at the end.
+remove_cgroup_parent() {
 	local root
 	for root in $(cgroup_roots); do
-		rmdir "$root$CGROUP_PARENT" 2>/dev/null
+		[[ -d $root$CGROUP_PARENT ]] && rmdir "$root$CGROUP_PARENT" 2>/dev/null
 	done
+	return 0
+}
+
+cleanup_all() {
+	cleanup_containers
+	[[ -z ${RGO_SUITE:-} ]] && remove_cgroup_parent
 	rm -rf --one-file-system "$TEST_TMP"
 }
 trap cleanup_all EXIT

@@ -20,6 +20,7 @@ export BUILD=${BUILD:-build}
 export RUNTIME=${RUNTIME:-$BUILD/runc-go}
 export SANITIZE=${SANITIZE:-}
 JOBS=${JOBS:-4}
+export RGO_SUITE=1
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-240}
 
@@ -116,6 +117,12 @@ for ((i = 0; i < ${#scripts[@]}; i++)); do
 	wait "${pids[i]}"
 	base=$(basename "${scripts[i]}" .sh)
 	report "integration/$base" "$LOGS/$base.log" "$(cat "$LOGS/$base.rc" 2>/dev/null || echo 1)"
+done
+
+# The scripts leave the shared cgroup parent to the end (parallel runs):
+# remove it (only that directory, in each hierarchy) once all are done.
+for d in /sys/fs/cgroup/runc-go-test /sys/fs/cgroup/*/runc-go-test; do
+	[[ -d $d ]] && rmdir "$d" 2>/dev/null
 done
 
 # ------------------------------------------------------------- sanitizers

@@ -157,7 +157,9 @@ static int prepare_state(struct create_context *ctx, struct error *err)
     ctx->container = container_new(ctx->options->root, ctx->options->id, err);
     if (!ctx->container)
         return -1;
-    if (mkfifoat(ctx->container->dirfd, EXEC_FIFO, 0622) < 0)
+    /* 0622 whatever the umask: the init may write it after switching to a non-root user. */
+    if (mkfifoat(ctx->container->dirfd, EXEC_FIFO, 0622) < 0 ||
+        fchmodat(ctx->container->dirfd, EXEC_FIFO, 0622, 0) < 0)
         return error_set(err, errno, "create exec fifo");
     ctx->fifo_fd = openat(ctx->container->dirfd, EXEC_FIFO, O_PATH | O_CLOEXEC);
     if (ctx->fifo_fd < 0)
@@ -228,7 +230,8 @@ static int configure_init(struct create_context *ctx, struct error *err)
     if (spec_find_namespace(ctx->spec, SPEC_NS_USER) &&
         namespaces_write_id_maps(ctx->pid, ctx->spec, err) < 0)
         return -1;
-    if (cgroup_create_and_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+    if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
+                                err) < 0)
         return -1;
     if (sync_send(ctx->sync_fds[0], SYNC_GO, err) < 0)
         return -1;

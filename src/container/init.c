@@ -48,6 +48,12 @@ static int setup_keyring(const struct init_config *config, struct error *err)
 
 static int setup_namespaces(const struct init_config *config, struct error *err)
 {
+    const struct spec_namespace *user = spec_find_namespace(config->spec, SPEC_NS_USER);
+
+    /* In a new user namespace we are the unmapped overflow id until we take root of the
+     * namespace (the parent has written the maps): files we create need a mapped owner. */
+    if (user && !user->path && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        return error_set(err, errno, "become root in the user namespace");
     if (namespaces_join(config->ns_fds, config->ns_types, config->ns_count, CLONE_NEWPID, err) < 0)
         return -1;
     for (int i = 0; i < config->ns_count; i++)
@@ -117,7 +123,22 @@ static int load_seccomp(const struct init_config *config, struct error *err)
     return 0;
 }
 
-static int setup_inside(const struct init_config *config, char **executable, struct error *err)
+/* The init is a copy of the parent's memory: extending its envp touches nobody else. */
+static void add_home_env(struct init_config *config)
+{
+    char *home = process_home_env(&config->spec->process);
+    size_t count = config->spec->process.env_count;
+    char **envp;
+
+    if (!home)
+        return;
+    envp = xcalloc(count + 2, sizeof *envp);
+    memcpy(envp, config->envp, count * sizeof *envp);
+    envp[count] = home;
+    config->envp = envp;
+}
+
+static int setup_inside(struct init_config *config, char **executable, struct error *err)
 {
     const struct spec *spec = config->spec;
     const struct spec_process *process = &spec->process;
@@ -134,6 +155,7 @@ static int setup_inside(const struct init_config *config, char **executable, str
     *executable = process_find_executable(process, err);
     if (!*executable)
         return -1;
+    add_home_env(config);
     process_apply_umask(process);
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
@@ -164,7 +186,7 @@ static int wait_for_start(int fifo_fd, struct error *err)
     return 0;
 }
 
-void init_main(const struct init_config *config)
+void init_main(struct init_config *config)
 {
     struct error err = {0};
     cleanup_free char *executable = NULL;

@@ -28,6 +28,6 @@ struct init_config {
 };
 
 /* Never returns: execs the user's process or exits non-zero after reporting over sync_fd. */
-__attribute__((noreturn)) void init_main(const struct init_config *config);
+__attribute__((noreturn)) void init_main(struct init_config *config);
 
 #endif

@@ -110,18 +110,29 @@ int cgroup_enter(const struct spec_strmap *paths, pid_t pid, struct error *err)
     return 0;
 }
 
-int cgroup_create_and_enter(const struct spec_strmap *paths, pid_t pid, struct error *err)
+int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            pid_t pid, struct error *err)
 {
+    struct error ignored;
+
     for (size_t i = 0; i < paths->count; i++) {
         const char *dir = paths->values[i];
         if (mkdir_parents(dir, err) < 0 ||
-            (strstr(paths->keys[i], "cpuset") && cgroup_v1_cpuset_init(dir, err) < 0) ||
-            write_pid(dir, pid, err) < 0) {
-            struct error ignored;
+            (strstr(paths->keys[i], "cpuset") && cgroup_v1_cpuset_init(dir, err) < 0)) {
             cgroup_destroy(paths, &ignored);
             return error_prefix(err, "create cgroup");
         }
     }
+    /* Limits first, then the init: it must never run unconstrained. */
+    if (cgroup_apply_resources(paths, resources, err) < 0) {
+        cgroup_destroy(paths, &ignored);
+        return -1;
+    }
+    for (size_t i = 0; i < paths->count; i++)
+        if (write_pid(paths->values[i], pid, err) < 0) {
+            cgroup_destroy(paths, &ignored);
+            return error_prefix(err, "join cgroup");
+        }
     return 0;
 }
 

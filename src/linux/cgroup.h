@@ -27,7 +27,13 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
 
 /* Creates every directory (v1 cpuset initialised from its parent) and moves pid in.
  * On failure everything created is removed again. */
-int cgroup_create_and_enter(const struct spec_strmap *paths, pid_t pid, struct error *err);
+int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            pid_t pid, struct error *err);
+
+/* Writes linux.resources to the container's cgroup files (v1, or v2 with runc's
+ * conversions). Errors name the field. */
+int cgroup_apply_resources(const struct spec_strmap *paths, const struct spec_resources *resources,
+                           struct error *err);
 
 /* Moves pid into every directory of the map (exec joins this way). */
 int cgroup_enter(const struct spec_strmap *paths, pid_t pid, struct error *err);

@@ -28,7 +28,13 @@ transcript_of() {
 # compare WHAT: fail with both transcripts when they differ
 compare() {
 	[[ $REF == "$GOT" ]] && return 0
-	fail "$1 differs from runc: $(diff <(echo "$REF") <(echo "$GOT") | grep '^[<>]' | sed 's/^</runc:/; s/^>/test:/' | tr '\n' ';')"
+	local first n
+	first=$(awk 'NR == FNR { ref[FNR] = $0; nref = FNR; next }
+		ref[FNR] != $0 { printf "line %d: runc [%s] vs test [%s]", FNR, ref[FNR], $0; found = 1; exit }
+		END { if (!found) printf "line %d: runc [%s] vs test [end]", FNR + 1, ref[FNR + 1] }' \
+		<(echo "$REF") <(echo "$GOT"))
+	n=$(diff <(echo "$REF") <(echo "$GOT") | grep -c '^[<>]')
+	fail "$1 differs from runc ($n lines differ); first at $first"
 }
 
 # msg_has SUBSTRING...: which engine-visible substrings stderr contains

@@ -1,6 +1,7 @@
 #!/bin/bash
 # `run` in the foreground: the runtime's exit code is the container's (128+N
-# for a signal), stdio passes through, and nothing is left behind.
+# for a signal), stdio passes through, and nothing is left behind. The plain
+# exit-code cases share the cached rootfs through an absolute root.path.
 source "$(dirname "$0")/../lib.sh"
 
 run_expect() { # run_expect RC ARGS...
@@ -15,22 +16,22 @@ run_expect() { # run_expect RC ARGS...
 }
 
 test_true_exits_0() {
-	new_container
+	new_container --shared-rootfs
 	run_expect 0 true
 }
 
 test_false_exits_1() {
-	new_container
+	new_container --shared-rootfs
 	run_expect 1 false
 }
 
 test_exit_3() {
-	new_container
+	new_container --shared-rootfs
 	run_expect 3 sh -c 'exit 3'
 }
 
 test_exit_255() {
-	new_container
+	new_container --shared-rootfs
 	run_expect 255 sh -c 'exit 255'
 }
 

@@ -1,0 +1,422 @@
+#!/bin/bash
+# bench/run.sh [BUILD]: measure runc-go, runc and crun side by side on the same busybox
+# bundles, interleaved, and print a table (stdout) and $BUILD/bench/results.json.
+# `make bench` runs it; see bench/README.md for what each row means.
+#
+# Environment: BENCH_N (iterations of the sequential rows, default 200), BENCH_CONC
+# (containers started at once, default 20), BENCH_ROUNDS (rounds of that, default 5),
+# BENCH_RUNC_GO / BENCH_RUNC / BENCH_CRUN (binaries; default $BUILD/runc-go,
+# /usr/sbin/runc, /usr/bin/crun).
+#
+# Every container gets an absolute cgroupsPath /runc-go-bench/<id>: a relative or unset
+# path would land under the caller's own cgroup (here the machine's process_api), which
+# must never be touched. Everything made here (containers, cgroups, the temp dir, the
+# helper mount namespace) is removed on exit.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+REPO=$PWD
+BUILD=${1:-${BUILD:-build}}
+[[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
+OUT=$BUILD/bench
+TIMER=$OUT/timer
+RAW=$OUT/raw.txt
+LOG=$OUT/bench.log
+
+N=${BENCH_N:-200}
+CONC=${BENCH_CONC:-20}
+ROUNDS=${BENCH_ROUNDS:-5}
+RUNC_GO=${BENCH_RUNC_GO:-$BUILD/runc-go}
+RUNC=${BENCH_RUNC:-/usr/sbin/runc}
+CRUN=${BENCH_CRUN:-/usr/bin/crun}
+RUNTIMES=(runc-go runc crun)
+CG_PARENT=runc-go-bench
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+progress() { echo "bench: $*" >&2; }
+
+[[ $EUID -eq 0 ]] || die "must run as root (containers with cgroups)"
+for v in N CONC ROUNDS; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v=${!v}: expected a positive integer"
+done
+
+# Cgroup layout: pure v2 (cgroup2 at /sys/fs/cgroup), or v1/hybrid (memory controller in v1).
+if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+	CG_MODE=v2
+	LOCK_DIR=/sys/fs/cgroup/$CG_PARENT
+elif [[ -d /sys/fs/cgroup/memory ]]; then
+	CG_MODE=v1
+	[[ -f /sys/fs/cgroup/unified/cgroup.controllers ]] && CG_MODE=hybrid
+	LOCK_DIR=/sys/fs/cgroup/memory/$CG_PARENT
+else
+	die "no cgroup memory controller found under /sys/fs/cgroup"
+fi
+
+# First pass: build the timer, then run the rest under it as a child subreaper (container
+# inits orphaned by create/run -d are reaped, as an engine's shim does, instead of piling
+# up as zombies under PID 1) holding a lock so two benches never share /runc-go-bench.
+if [[ -z ${RUNC_GO_BENCH_INNER:-} ]]; then
+	for tool in gcc jq unshare nsenter setpriv readelf ldd strip; do
+		command -v "$tool" >/dev/null || die "$tool not found (make deps installs it)"
+	done
+	mkdir -p "$OUT" || exit 1
+	gcc -O2 -Wall -Wextra -o "$TIMER" bench/timer.c || die "cannot build $TIMER"
+	mkdir -p "$LOCK_DIR" || die "cannot create $LOCK_DIR"
+	export RUNC_GO_BENCH_INNER=1
+	exec "$TIMER" reaper -L "$LOCK_DIR" -- "$REPO/bench/run.sh" "$BUILD"
+fi
+
+TMP=$(mktemp -d /tmp/runc-go-bench.XXXXXX) || exit 1
+NS_PID=""
+: >"$RAW"
+: >"$LOG"
+
+# ---------------------------------------------------------------- runtimes
+
+# rt_cmd NAME: CMD=(the runtime's command line up to the subcommand)
+rt_cmd() {
+	case $1 in
+	runc-go) CMD=("$RUNC_GO" --root "$TMP/root/runc-go") ;;
+	runc) CMD=("$RUNC" --root "$TMP/root/runc") ;;
+	crun) CMD=("${CRUN_WRAP[@]}" "$CRUN" --root "$TMP/root/crun") ;;
+	esac
+}
+
+# timed LABEL ARGS...: run "${CMD[@]} ARGS" under the timer, record under LABEL
+timed() {
+	local label=$1
+	shift
+	"$TIMER" -o "$RAW" -l "$label" -- "${CMD[@]}" "$@"
+}
+
+# na RUNTIME PHASE REASON: this runtime has no numbers for PHASE ("all": any phase)
+na() { echo "na $1 $2 ${*:3}" >>"$RAW"; }
+
+# last_line FILE: the last non-empty line of FILE, shortened
+last_line() {
+	local line
+	line=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1)
+	echo "${line:0:200}"
+}
+
+# Rotate the runtime order per iteration so that drift (cache, CPU frequency, other load on
+# the machine) hits all of them equally: ORDER = ACTIVE rotated left by $1.
+rotate() {
+	local i=$1 k n=${#ACTIVE[@]}
+	ORDER=()
+	for ((k = 0; k < n; k++)); do
+		ORDER+=("${ACTIVE[(i + k) % n]}")
+	done
+}
+
+# ---------------------------------------------------------------- cleanup
+
+# sweep: delete --force every container any runtime still has in its root
+sweep() {
+	local rt d
+	for rt in "${RUNTIMES[@]}"; do
+		rt_cmd "$rt"
+		for d in "$TMP/root/$rt"/*/; do
+			[[ -d $d ]] || continue
+			"${CMD[@]}" delete --force "$(basename "$d")" </dev/null >>"$LOG" 2>&1
+		done
+	done
+}
+
+# cgroup_cleanup: remove /runc-go-bench in every hierarchy; processes still in one are
+# ours (the lock says no other bench is running) and are killed first.
+cgroup_cleanup() {
+	local top sub pids
+	for top in /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT"; do
+		[[ -d $top ]] || continue
+		while IFS= read -r sub; do
+			pids=$(cat "$sub/cgroup.procs" 2>/dev/null)
+			if [[ -n $pids ]]; then
+				echo "bench: killing leftover processes in $sub: $pids" >>"$LOG"
+				# shellcheck disable=SC2086
+				kill -9 $pids 2>/dev/null
+				sleep 0.2
+			fi
+			rmdir "$sub" 2>>"$LOG"
+		done < <(find "$top" -mindepth 1 -depth -type d 2>/dev/null)
+		rmdir "$top" 2>>"$LOG"
+	done
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	set +e
+	sweep
+	if [[ -n $NS_PID ]]; then
+		kill "$NS_PID" 2>/dev/null
+		wait "$NS_PID" 2>/dev/null
+	fi
+	cgroup_cleanup
+	rm -rf --one-file-system "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- bundles
+
+# One shared read-only busybox rootfs; per container only a config.json (from a template
+# with the cgroup path filled in), so every runtime runs the very same bundle.
+progress "making the busybox rootfs and config templates in $TMP"
+spec_rt=$RUNC_GO
+"$RUNC_GO" --version >/dev/null 2>&1 || spec_rt=$RUNC
+./scripts/make-bundle.sh "$TMP/bundle" --runtime "$spec_rt" >>"$LOG" 2>&1 ||
+	die "scripts/make-bundle.sh failed (see $LOG)"
+# crun 1.8.1 refuses ociVersion 1.3.0 ("unknown version specified"): say 1.0.2-dev, what
+# runc 1.1.5's own spec writes; all three accept it.
+template() {
+	jq -c --arg root "$TMP/bundle/rootfs" --argjson args "$1" '
+		.ociVersion = "1.0.2-dev" | .process.terminal = false | .process.args = $args
+		| .root.path = $root | .root.readonly = true
+		| .linux.cgroupsPath = "@CGPATH@"' "$TMP/bundle/config.json"
+}
+CFG_TRUE=$(template '["true"]') || die "jq failed on $TMP/bundle/config.json"
+CFG_SLEEP=$(template '["sleep", "1000"]') || die "jq failed"
+
+# bundle ID TEMPLATE: B = a bundle dir for container ID, cgroupsPath /runc-go-bench/ID
+bundle() {
+	B=$TMP/c/$1
+	mkdir -p "$B"
+	printf '%s\n' "${2//@CGPATH@//$CG_PARENT/$1}" >"$B/config.json"
+}
+
+# ---------------------------------------------------------------- crun on a hybrid host
+
+# crun 1.8.1 refuses a hybrid host; it runs if cgroup.controllers of the cgroup2 mount
+# reads empty. One long-lived private mount namespace with an empty file bind-mounted
+# there, and every crun call nsenter'ed into it (nsenter execs crun: same process, so the
+# timer still sees crun's own rusage). The helper dies with us (pdeathsig).
+CRUN_WRAP=()
+if [[ $CG_MODE == hybrid ]]; then
+	: >"$TMP/empty"
+	setpriv --pdeathsig KILL unshare -m --propagation private sh -c \
+		'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers && echo ready && exec sleep 1000000' \
+		sh "$TMP/empty" </dev/null >"$TMP/ns.ready" 2>>"$LOG" &
+	NS_PID=$!
+	for _ in $(seq 100); do
+		[[ -s $TMP/ns.ready ]] && break
+		sleep 0.05
+	done
+	[[ -s $TMP/ns.ready ]] || die "cannot set up the mount namespace for crun (see $LOG)"
+	CRUN_WRAP=(nsenter "--mount=/proc/$NS_PID/ns/mnt")
+fi
+
+# ---------------------------------------------------------------- sanity probe
+
+ACTIVE=()
+for rt in "${RUNTIMES[@]}"; do
+	rt_cmd "$rt"
+	bundle "$rt-probe" "$CFG_TRUE"
+	mkdir -p "$TMP/root/$rt"
+	if "${CMD[@]}" run --bundle "$B" "$rt-probe" </dev/null >"$TMP/probe.out" 2>&1; then
+		ACTIVE+=("$rt")
+	else
+		reason=$(last_line "$TMP/probe.out")
+		progress "$rt: run true failed, skipping it: $reason"
+		na "$rt" all "run true failed: $reason"
+		cat "$TMP/probe.out" >>"$LOG"
+		"${CMD[@]}" delete --force "$rt-probe" </dev/null >>"$LOG" 2>&1
+	fi
+done
+[[ ${#ACTIVE[@]} -gt 0 ]] || die "no runtime could run a container (see $LOG)"
+
+step=$(((N + 4) / 5))
+
+# ---------------------------------------------------------------- the wrapper's own cost
+
+if [[ ${#CRUN_WRAP[@]} -gt 0 ]]; then
+	progress "wrapper overhead: nsenter true vs true, N=$N"
+	for ((i = 0; i < N; i++)); do
+		"$TIMER" -o "$RAW" -l "bare crun $i" -- true
+		"$TIMER" -o "$RAW" -l "wrap crun $i" -- "${CRUN_WRAP[@]}" true
+	done
+fi
+
+# ---------------------------------------------------------------- 1. run true
+
+progress "run true, N=$N, runtimes: ${ACTIVE[*]}"
+for ((i = 0; i < N; i++)); do
+	((i % step == 0)) && progress "  run $i/$N"
+	rotate "$i"
+	for rt in "${ORDER[@]}"; do
+		rt_cmd "$rt"
+		id=$rt-run-$i
+		bundle "$id" "$CFG_TRUE"
+		if ! timed "run $rt $i" run --bundle "$B" "$id" </dev/null >>"$LOG" 2>&1; then
+			"${CMD[@]}" delete --force "$id" </dev/null >>"$LOG" 2>&1
+		fi
+	done
+done
+
+# ---------------------------------------------------------------- 2. create/start/wait/delete
+
+# mem_file ID: where the container's peak memory is
+mem_file() {
+	if [[ $CG_MODE == v2 ]]; then
+		echo "/sys/fs/cgroup/$CG_PARENT/$1/memory.peak"
+	else
+		echo "/sys/fs/cgroup/memory/$CG_PARENT/$1/memory.max_usage_in_bytes"
+	fi
+}
+
+# lifecycle RT I: create, start (and the pidfd wait for the process to exit), state until
+# stopped, read the cgroup's peak memory, delete
+lifecycle() {
+	local rt=$1 i=$2 id=$1-life-$2 try state mem
+	rt_cmd "$rt"
+	bundle "$id" "$CFG_TRUE"
+	if ! timed "create $rt $i" create --bundle "$B" --pid-file "$B/pid" "$id" </dev/null >>"$LOG" 2>&1; then
+		"${CMD[@]}" delete --force "$id" </dev/null >>"$LOG" 2>&1
+		return
+	fi
+	if ! "$TIMER" -o "$RAW" -l "start $rt $i" -w "$B/pid" -e "exit $rt $i" -- \
+		"${CMD[@]}" start "$id" </dev/null >>"$LOG" 2>&1; then
+		"${CMD[@]}" delete --force "$id" </dev/null >>"$LOG" 2>&1
+		return
+	fi
+	# The process has exited (pidfd); the state call that reports it is timed. A retry
+	# (never seen here) adds the next call's time, not the 10 ms pause.
+	for ((try = 0; try < 50; try++)); do
+		timed "state $rt $i" state "$id" </dev/null >"$B/state" 2>>"$LOG" || break
+		state=$(<"$B/state")
+		[[ $state =~ \"status\":\ *\"stopped\" ]] && break
+		sleep 0.01
+	done
+	[[ ${state:-} =~ \"status\":\ *\"stopped\" ]] || echo "state $rt $i 0 0 1 0" >>"$RAW"
+	mem=$(mem_file "$id")
+	if [[ -r $mem ]]; then
+		echo "cgmem $rt $i $(<"$mem") 0 0 0" >>"$RAW"
+	elif [[ -z ${NO_MEM[$rt]:-} ]]; then
+		NO_MEM[$rt]=1
+		na "$rt" cgmem "no $mem after start"
+	fi
+	if ! timed "delete $rt $i" delete "$id" </dev/null >>"$LOG" 2>&1; then
+		"${CMD[@]}" delete --force "$id" </dev/null >>"$LOG" 2>&1
+	fi
+}
+
+declare -A NO_MEM=()
+progress "create / start / wait / delete, N=$N"
+for ((i = 0; i < N; i++)); do
+	((i % step == 0)) && progress "  lifecycle $i/$N"
+	rotate "$i"
+	for rt in "${ORDER[@]}"; do
+		lifecycle "$rt" "$i"
+	done
+done
+
+# ---------------------------------------------------------------- 3. exec true
+
+progress "exec true into a running container, N=$N"
+SAVED_ACTIVE=("${ACTIVE[@]}")
+EXEC_ACTIVE=()
+for rt in "${ACTIVE[@]}"; do
+	rt_cmd "$rt"
+	bundle "$rt-exec" "$CFG_SLEEP"
+	if ! "${CMD[@]}" run -d --bundle "$B" "$rt-exec" </dev/null >"$TMP/probe.out" 2>&1; then
+		na "$rt" exec "run -d failed: $(last_line "$TMP/probe.out")"
+		cat "$TMP/probe.out" >>"$LOG"
+		"${CMD[@]}" delete --force "$rt-exec" </dev/null >>"$LOG" 2>&1
+		continue
+	fi
+	if ! "${CMD[@]}" exec "$rt-exec" true </dev/null >"$TMP/probe.out" 2>&1; then
+		reason=$(last_line "$TMP/probe.out")
+		progress "$rt: exec failed, no exec numbers for it: $reason"
+		na "$rt" exec "exec failed: $reason"
+		cat "$TMP/probe.out" >>"$LOG"
+		"${CMD[@]}" delete --force "$rt-exec" </dev/null >>"$LOG" 2>&1
+		continue
+	fi
+	EXEC_ACTIVE+=("$rt")
+done
+ACTIVE=("${EXEC_ACTIVE[@]}")
+for ((i = 0; i < N && ${#ACTIVE[@]} > 0; i++)); do
+	((i % step == 0)) && progress "  exec $i/$N"
+	rotate "$i"
+	for rt in "${ORDER[@]}"; do
+		rt_cmd "$rt"
+		timed "exec $rt $i" exec "$rt-exec" true </dev/null >>"$LOG" 2>&1
+	done
+done
+for rt in "${ACTIVE[@]}"; do
+	rt_cmd "$rt"
+	"${CMD[@]}" delete --force "$rt-exec" </dev/null >>"$LOG" 2>&1
+done
+ACTIVE=("${SAVED_ACTIVE[@]}")
+
+# ---------------------------------------------------------------- 4. concurrent run -d
+
+progress "$CONC containers started at once (run -d), $ROUNDS rounds"
+for ((r = 0; r < ROUNDS; r++)); do
+	rotate "$r"
+	for rt in "${ORDER[@]}"; do
+		rt_cmd "$rt"
+		for ((k = 0; k < CONC; k++)); do
+			bundle "$rt-conc-$r-$k" "$CFG_SLEEP"
+		done
+		# %i is replaced by the copy's index 0..CONC-1 (bench/timer.c -j)
+		"$TIMER" -o "$RAW" -l "conc $rt $r" -j "$CONC" -- \
+			"${CMD[@]}" run -d --bundle "$TMP/c/$rt-conc-$r-%i" "$rt-conc-$r-%i" </dev/null >>"$LOG" 2>&1
+		"$TIMER" -o "$RAW" -l "concdel $rt $r" -j "$CONC" -- \
+			"${CMD[@]}" delete --force "$rt-conc-$r-%i" </dev/null >>"$LOG" 2>&1
+	done
+done
+sweep
+
+# ---------------------------------------------------------------- 6. binaries
+
+binary_info() {
+	local rt=$1 bin=$2 size stripped needed loaded
+	size=$(stat -L -c %s "$bin")
+	strip -o "$TMP/stripped" "$bin" 2>/dev/null && stripped=$(stat -c %s "$TMP/stripped") || stripped=$size
+	needed=$(readelf -d "$bin" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd ' ')
+	loaded=$(ldd "$bin" 2>/dev/null | grep -c '=>\|ld-linux')
+	jq -n --arg rt "$rt" --arg path "$bin" --argjson size "$size" --argjson stripped "$stripped" \
+		--arg needed "$needed" --argjson loaded "$loaded" --arg version "$("$bin" --version 2>/dev/null | head -n 1)" \
+		'{($rt): {path: $path, version: $version, size: $size, stripped_size: $stripped,
+		  needed: ($needed | split(" ") | map(select(. != ""))), ldd_count: $loaded}}'
+}
+BIN_JSON=$({
+	binary_info runc-go "$RUNC_GO"
+	binary_info runc "$RUNC"
+	binary_info crun "$CRUN"
+} | jq -s 'add')
+
+# ---------------------------------------------------------------- report
+
+uname_r=$(uname -r)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "runc-go bench $(date -u +%Y-%m-%dT%H:%M:%SZ): N=$N, $CONC x $ROUNDS parallel, $(nproc) CPUs ($cpu), kernel $uname_r, cgroup $CG_MODE"
+echo "interleaved: the runtime order rotates every iteration; times in ms from fork to exit of the runtime command"
+echo
+wrapped=0
+[[ ${#CRUN_WRAP[@]} -gt 0 ]] && wrapped=1
+awk -v n="$N" -v conc="$CONC" -v rounds="$ROUNDS" -v wrapped="$wrapped" -v json="$TMP/rows.json" \
+	-f bench/report.awk "$RAW"
+
+echo
+echo "binaries"
+printf '  %-8s %10s %10s %5s  %s\n' runtime "size" "stripped" "libs" "NEEDED"
+jq -r 'to_entries[] | [.key, (.value.size|tostring), (.value.stripped_size|tostring),
+	(.value.ldd_count|tostring), (.value.needed|join(" "))] | @tsv' <<<"$BIN_JSON" |
+	while IFS=$'\t' read -r rt size stripped libs needed; do
+		printf '  %-8s %10s %10s %5s  %s\n' "$rt" "$size" "$stripped" "$libs" "$needed"
+	done
+echo "  (size in bytes; stripped: a copy through strip; libs: shared objects ldd resolves, loader included)"
+
+jq -n --slurpfile rows "$TMP/rows.json" --argjson bins "$BIN_JSON" \
+	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$uname_r" --arg cpu "$cpu" \
+	--arg cgroup "$CG_MODE" --argjson n "$N" --argjson conc "$CONC" --argjson rounds "$ROUNDS" \
+	--argjson cpus "$(nproc)" --arg commit "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)" \
+	'{meta: {date: $date, kernel: $kernel, cpu: $cpu, cpus: $cpus, cgroup: $cgroup, n: $n,
+	   concurrent: $conc, rounds: $rounds, commit: $commit, unit_time: "ms", unit_memory: "MiB"}}
+	 + $rows[0] + {binaries: $bins}' >"$OUT/results.json" || die "cannot write $OUT/results.json"
+echo
+echo "results: $OUT/results.json (raw records: $RAW, runtime output: $LOG)"
