@@ -67,7 +67,7 @@ struct container *container_new(const char *root, const char *id, struct error *
     c = container_alloc(root, id);
     if (mkdir(c->dir, 0700) < 0) {
         if (errno == EEXIST)
-            error_set(err, 0, "container with id exists: %s", id);
+            error_set(err, 0, "container with given ID already exists: %s", id);
         else
             error_set(err, errno, "create state directory %s", c->dir);
         free(c->dir);

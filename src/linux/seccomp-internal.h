@@ -13,7 +13,10 @@ struct seccomp_listener {
     char *payload;
 };
 
-#define SECCOMP_LISTENER_INIT {.sock = -1, .payload = NULL}
+#define SECCOMP_LISTENER_INIT                                                                      \
+    {                                                                                              \
+        .sock = -1, .payload = NULL                                                                \
+    }
 
 /* Connects to listenerPath and builds the container process state for pid. */
 int seccomp_listener_open(const struct spec_seccomp *seccomp, int pid,

@@ -57,11 +57,10 @@ int seccomp_listener_open(const struct spec_seccomp *seccomp, int pid,
     const char *path = seccomp->listener_path;
 
     if (!path || path[0] == '\0')
-        return error_set(err, EINVAL,
+        return error_set(err, 0,
                          "config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY");
     if (strlen(path) >= sizeof addr.sun_path)
-        return error_set(err, ENAMETOOLONG,
-                         "config.json: linux.seccomp.listenerPath: longer than %zu bytes",
+        return error_set(err, 0, "config.json: linux.seccomp.listenerPath: longer than %zu bytes",
                          sizeof addr.sun_path - 1);
     memcpy(addr.sun_path, path, strlen(path) + 1);
     listener->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -21,6 +21,9 @@ static void release_filter(scmp_filter_ctx *ctx)
 #define cleanup_filter __attribute__((cleanup(release_filter)))
 #define cleanup_listener __attribute__((cleanup(seccomp_listener_close)))
 
+/* A config value we cannot use: the message says what was expected, no strerror after it. */
+#define config_invalid(err, ...) (error_set((err), 0, __VA_ARGS__), (err)->errnum = EINVAL, -1)
+
 /* errnoRet defaults to EPERM for both actions that carry one (runc: ActTrace too). */
 static int parse_action(const char *name, bool has_ret, uint32_t ret, uint32_t *action)
 {
@@ -53,9 +56,12 @@ static int parse_operator(const char *name, enum scmp_compare *op)
         const char *name;
         enum scmp_compare op;
     } ops[] = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-        {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-        {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+        {"SCMP_CMP_NE", SCMP_CMP_NE},
+        {"SCMP_CMP_LT", SCMP_CMP_LT},
+        {"SCMP_CMP_LE", SCMP_CMP_LE},
+        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+        {"SCMP_CMP_GE", SCMP_CMP_GE},
+        {"SCMP_CMP_GT", SCMP_CMP_GT},
         {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
     };
 
@@ -91,21 +97,21 @@ static int add_architectures(scmp_filter_ctx ctx, const struct spec_seccomp *sec
         int rc;
 
         if (arch == 0)
-            return error_set(err, EINVAL,
-                             "config.json: linux.seccomp.architectures[%zu]: unknown "
-                             "architecture \"%s\" (libseccomp %d.%d.%d)",
-                             i, name, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+            return config_invalid(err,
+                                  "config.json: linux.seccomp.architectures[%zu]: unknown "
+                                  "architecture \"%s\" (libseccomp %d.%d.%d)",
+                                  i, name, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
         /* The native architecture is always in the filter: listing it again is fine. */
         rc = seccomp_arch_add(ctx, arch);
         if (rc < 0 && rc != -EEXIST)
-            return error_set(err, -rc, "config.json: linux.seccomp.architectures[%zu]: add %s",
-                             i, name);
+            return error_set(err, -rc, "config.json: linux.seccomp.architectures[%zu]: add %s", i,
+                             name);
     }
     return 0;
 }
 
-/* Returns the filter attribute for a flag, or -1 when unknown; 0 when this libseccomp has
- * no attribute for a flag the spec knows. */
+/* Finds the filter attribute of a flag: 1 when found, 0 when this libseccomp has none for a
+ * flag the spec knows, -1 when the flag is unknown. */
 static int flag_attribute(const char *name, enum scmp_filter_attr *attr)
 {
     if (strcmp(name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
@@ -134,13 +140,14 @@ static int apply_flags(scmp_filter_ctx ctx, const struct spec_seccomp *seccomp, 
         int known = flag_attribute(name, &attr), rc;
 
         if (known < 0)
-            return error_set(err, EINVAL, "config.json: linux.seccomp.flags[%zu]: unknown flag \"%s\"",
-                             i, name);
+            return config_invalid(err, "config.json: linux.seccomp.flags[%zu]: unknown flag \"%s\"",
+                                  i, name);
         if (known == 0)
-            return error_set(err, ENOTSUP,
-                             "config.json: linux.seccomp.flags[%zu]: %s needs libseccomp 2.6.0 "
-                             "or later (built with %d.%d.%d)",
-                             i, name, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+            return config_invalid(
+                err,
+                "config.json: linux.seccomp.flags[%zu]: %s needs libseccomp 2.6.0 "
+                "or later (built with %d.%d.%d)",
+                i, name, SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
         rc = seccomp_attr_set(ctx, attr, 1);
         if (rc < 0)
             return error_set(err, -rc, "config.json: linux.seccomp.flags[%zu]: set %s", i, name);
@@ -159,15 +166,16 @@ static int make_conditions(const struct spec_syscall *sc, size_t i, struct scmp_
         enum scmp_compare op;
 
         if (arg->index >= SECCOMP_ARGS_MAX)
-            return error_set(err, EINVAL,
-                             "config.json: linux.seccomp.syscalls[%zu].args[%zu].index: expected "
-                             "0 to %d, got %u",
-                             i, j, SECCOMP_ARGS_MAX - 1, arg->index);
+            return config_invalid(
+                err,
+                "config.json: linux.seccomp.syscalls[%zu].args[%zu].index: expected "
+                "0 to %d, got %u",
+                i, j, SECCOMP_ARGS_MAX - 1, arg->index);
         if (parse_operator(arg->op, &op) < 0)
-            return error_set(err, EINVAL,
-                             "config.json: linux.seccomp.syscalls[%zu].args[%zu].op: unknown "
-                             "operator \"%s\"",
-                             i, j, arg->op);
+            return config_invalid(err,
+                                  "config.json: linux.seccomp.syscalls[%zu].args[%zu].op: unknown "
+                                  "operator \"%s\"",
+                                  i, j, arg->op);
         /* For SCMP_CMP_MASKED_EQ, value is the mask and valueTwo what the masked arg equals. */
         conds[j] = (struct scmp_arg_cmp){
             .arg = arg->index, .op = op, .datum_a = arg->value, .datum_b = arg->value_two};
@@ -208,9 +216,9 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sec
     uint32_t action;
 
     if (parse_action(sc->action, sc->has_errno_ret, sc->errno_ret, &action) < 0)
-        return error_set(err, EINVAL,
-                         "config.json: linux.seccomp.syscalls[%zu].action: unknown action \"%s\"",
-                         i, sc->action);
+        return config_invalid(
+            err, "config.json: linux.seccomp.syscalls[%zu].action: unknown action \"%s\"", i,
+            sc->action);
     /* libseccomp refuses a rule that repeats the default action; it would change nothing. */
     if (action == default_action)
         return 0;
@@ -220,10 +228,10 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sec
         /* The listener fd reaches the agent through sendmsg, after the filter is loaded: a
          * trapped sendmsg would wait for an agent that never gets the fd. */
         if (action == SCMP_ACT_NOTIFY && strcmp(sc->names[j], "sendmsg") == 0)
-            return error_set(err, EINVAL,
-                             "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
-                             "SCMP_ACT_NOTIFY cannot be used for sendmsg",
-                             i, j);
+            return config_invalid(err,
+                                  "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
+                                  "SCMP_ACT_NOTIFY cannot be used for sendmsg",
+                                  i, j);
         if (add_name_rules(ctx, sc, i, sc->names[j], action, conds, share_index, err) < 0)
             return -1;
         if (action == SCMP_ACT_NOTIFY)
@@ -267,7 +275,8 @@ static int hand_over_listener(scmp_filter_ctx ctx, struct seccomp_listener *list
     int fd = seccomp_notify_fd(ctx);
 
     if (fd < 0)
-        return error_set(err, fd < -1 ? -fd : 0, "seccomp: no listener fd after loading the filter");
+        return error_set(err, fd < -1 ? -fd : 0,
+                         "seccomp: no listener fd after loading the filter");
     if (seccomp_listener_send(listener, fd, err) < 0) {
         close(fd);
         return -1;
@@ -290,14 +299,14 @@ int seccomp_load_config(const struct spec_seccomp *seccomp, int *notify_fd, stru
     if (!seccomp->default_action ||
         parse_action(seccomp->default_action, seccomp->has_default_errno_ret,
                      seccomp->default_errno_ret, &default_action) < 0)
-        return error_set(err, EINVAL,
-                         "config.json: linux.seccomp.defaultAction: unknown action \"%s\"",
-                         seccomp->default_action ? seccomp->default_action : "");
+        return config_invalid(err,
+                              "config.json: linux.seccomp.defaultAction: unknown action \"%s\"",
+                              seccomp->default_action ? seccomp->default_action : "");
     ctx = seccomp_init(default_action);
     if (!ctx)
-        return error_set(err, EINVAL,
-                         "config.json: linux.seccomp.defaultAction: libseccomp refuses %s",
-                         seccomp->default_action);
+        return config_invalid(err,
+                              "config.json: linux.seccomp.defaultAction: libseccomp refuses %s",
+                              seccomp->default_action);
     if (build_filter(ctx, seccomp, default_action, &uses_notify, err) < 0)
         return -1;
     if (uses_notify && seccomp_listener_open(seccomp, getpid(), &listener, err) < 0)

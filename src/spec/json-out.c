@@ -1,7 +1,7 @@
 #include "json-out.h"
 
 #include <string.h>
-#include <yajl_gen.h>
+#include <yajl/yajl_gen.h>
 
 #include "../util.h"
 

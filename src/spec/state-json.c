@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl_tree.h>
+#include <yajl/yajl_tree.h>
 
 #include "../util.h"
 #include "json-out.h"

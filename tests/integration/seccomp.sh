@@ -7,14 +7,15 @@ source "$(dirname "$0")/../lib.sh"
 # What `true` needs once the filter is in, for a defaultAction that denies the
 # rest: the runtime's last steps (sync, exec.fifo, execve) and busybox's start.
 # Go's runtime calls are there so RUNTIME=/usr/sbin/runc passes too.
-ALLOW_FOR_TRUE='["arch_prctl","brk","capget","capset","clock_gettime","close",
-"close_range","epoll_ctl","epoll_pwait","execve","exit","exit_group","fcntl",
-"fstat","futex","getpid","getppid","getrandom","gettid","getuid","madvise",
-"mmap","mprotect","munmap","nanosleep","newfstatat","openat","prctl",
+ALLOW_FOR_TRUE='["arch_prctl","brk","capget","capset","clock_gettime","close","close_range",
+"dup2","dup3","epoll_create1","epoll_ctl","epoll_pwait","execve","exit",
+"exit_group","fcntl","fstat","fstatfs","futex","getdents64","getpid",
+"getppid","getrandom","gettid","getuid","kill","lseek","madvise","mmap",
+"mprotect","munmap","nanosleep","newfstatat","openat","pipe2","prctl",
 "prlimit64","read","readlink","readlinkat","rseq","rt_sigaction",
 "rt_sigprocmask","rt_sigreturn","sched_getaffinity","sched_yield","sendto",
-"set_robust_list","set_tid_address","setgid","setgroups","setuid","sigaltstack",
-"tgkill","write","writev"]'
+"set_robust_list","set_tid_address","setgid","setgroups","setuid",
+"sigaltstack","statfs","tgkill","wait4","waitid","write","writev"]'
 
 # set_seccomp 'JSON': set linux.seccomp.
 set_seccomp() { set_config '.linux.seccomp = $s' --argjson s "$1"; }
@@ -164,14 +165,24 @@ test_rule_with_default_action_skipped() {
 
 # ------------------------------------------------- flags, architectures
 
-test_flags_and_architectures() {
+test_architectures() {
+	[[ $(uname -m) == x86_64 ]] || skip "the x86 family of architectures needs an x86_64 host"
 	new_container
 	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	run_in mkdir /tmp/x
+	expect_nonzero "mkdir"
+	assert_contains "mkdir's error" "$OUT $ERR" "Operation not permitted"
+}
+
+test_flags() {
+	is_runc && skip "runc 1.1.5: seccomp flags are not yet supported"
+	new_container
+	set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
 		"flags": ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 			"SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
 		"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
-	[[ $(uname -m) == x86_64 ]] || set_config '.linux.seccomp.architectures = []'
 	run_in mkdir /tmp/x
 	expect_nonzero "mkdir"
 	assert_contains "mkdir's error" "$OUT $ERR" "Operation not permitted"
@@ -272,7 +283,7 @@ test_notify_listener_unreachable_fails() {
 # A seccomp agent: takes one connection, saves the state JSON, then answers
 # every notification with ENOMEDIUM until the container is gone.
 AGENT_PY='
-import array, fcntl, os, select, socket, struct, sys
+import array, fcntl, json, select, socket, struct, sys
 path, out = sys.argv[1], sys.argv[2]
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(path)
@@ -284,7 +295,12 @@ data, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(fds.itemsize))
 for level, kind, payload in anc:
     if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
         fds.frombytes(payload[:fds.itemsize])
-while True:
+while True:                            # until EOF or a whole JSON document
+    try:
+        json.loads(data)
+        break
+    except ValueError:
+        pass
     more = conn.recv(65536)
     if not more:
         break

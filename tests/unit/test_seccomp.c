@@ -46,15 +46,15 @@ struct notif_resp {
 #define NOTIF_RECV _IOWR('!', 0, struct notif)
 #define NOTIF_SEND _IOWR('!', 1, struct notif_resp)
 
-#define NAMES(...)                                                                                \
+#define NAMES(...)                                                                                 \
     .names = (char *[]){__VA_ARGS__}, .names_count = ARRAY_SIZE(((char *[]){__VA_ARGS__}))
-#define RULES(...)                                                                                \
-    .syscalls = (struct spec_syscall[]){__VA_ARGS__},                                             \
+#define RULES(...)                                                                                 \
+    .syscalls = (struct spec_syscall[]){__VA_ARGS__},                                              \
     .syscalls_count = ARRAY_SIZE(((struct spec_syscall[]){__VA_ARGS__}))
-#define ARGS(...)                                                                                 \
-    .args = (struct spec_seccomp_arg[]){__VA_ARGS__},                                             \
+#define ARGS(...)                                                                                  \
+    .args = (struct spec_seccomp_arg[]){__VA_ARGS__},                                              \
     .args_count = ARRAY_SIZE(((struct spec_seccomp_arg[]){__VA_ARGS__}))
-#define LIST(field, ...)                                                                          \
+#define LIST(field, ...)                                                                           \
     .field = (char *[]){__VA_ARGS__}, .field##_count = ARRAY_SIZE(((char *[]){__VA_ARGS__}))
 
 /* Set before a fork, read by the child's body. */
@@ -63,9 +63,9 @@ static bool set_nnp = true;
 static int (*before_load)(void); /* runs in the child before the load when set */
 
 struct outcome {
-    int status;               /* waitpid status */
-    bool load_failed;         /* seccomp_load_config() returned -1 */
-    char msg[ERROR_MSG_MAX];  /* its message */
+    int status;              /* waitpid status */
+    bool load_failed;        /* seccomp_load_config() returned -1 */
+    char msg[ERROR_MSG_MAX]; /* its message */
 };
 
 static void report_load_error(int fd, const struct error *err)
@@ -196,9 +196,7 @@ static int body_getppid(void)
 static int body_allowlist(void)
 {
     char buf[256];
-    if (syscall(SYS_getppid) <= 0 && (errno += 30))
-        return errno;
-    if (0)
+    if (syscall(SYS_getppid) <= 0)
         return 1;
     if (syscall(SYS_getcwd, buf, sizeof buf) != -1 || errno != want_errno)
         return 2;
@@ -244,28 +242,31 @@ static void test_errno_actions(void)
 {
     struct outcome out;
 
-    struct spec_seccomp eperm = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp eperm = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
                                  RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"})};
     want_errno = EPERM;
     run_filtered(&eperm, body_getcwd_fails, &out);
     expect_exit0("errno_default_eperm", &out);
 
-    struct spec_seccomp ret38 = {
-        .present = true, .default_action = "SCMP_ACT_ALLOW",
-        RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO", .has_errno_ret = true,
-               .errno_ret = 38})};
+    struct spec_seccomp ret38 = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
+                                 RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO",
+                                        .has_errno_ret = true, .errno_ret = 38})};
     want_errno = 38;
     run_filtered(&ret38, body_getcwd_fails, &out);
     expect_exit0("errno_ret_38", &out);
 
     /* Without a tracer the kernel fails a SCMP_ACT_TRACE call with ENOSYS. */
-    struct spec_seccomp trace = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp trace = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
                                  RULES({NAMES("getcwd"), .action = "SCMP_ACT_TRACE"})};
     want_errno = ENOSYS;
     run_filtered(&trace, body_getcwd_fails, &out);
     expect_exit0("trace_without_tracer_enosys", &out);
 
-    struct spec_seccomp log = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp log = {.present = true,
+                               .default_action = "SCMP_ACT_ALLOW",
                                RULES({NAMES("getcwd"), .action = "SCMP_ACT_LOG"})};
     run_filtered(&log, body_getcwd_works, &out);
     expect_exit0("log_allows", &out);
@@ -275,7 +276,9 @@ static void test_default_errno_allowlist(void)
 {
     struct outcome out;
     struct spec_seccomp s = {
-        .present = true, .default_action = "SCMP_ACT_ERRNO", .has_default_errno_ret = true,
+        .present = true,
+        .default_action = "SCMP_ACT_ERRNO",
+        .has_default_errno_ret = true,
         .default_errno_ret = EACCES,
         RULES({NAMES("exit_group", "exit", "getppid"), .action = "SCMP_ACT_ALLOW"})};
 
@@ -309,7 +312,8 @@ static void test_kill_actions(void)
 
     for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
         char name[64];
-        struct spec_seccomp s = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+        struct spec_seccomp s = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
                                  RULES({NAMES("getppid"), .action = (char *)actions[i]})};
         snprintf(name, sizeof name, "sigsys_%s", actions[i] + strlen("SCMP_ACT_"));
         run_filtered(&s, body_getppid, &out);
@@ -317,11 +321,13 @@ static void test_kill_actions(void)
     }
 
     /* SCMP_ACT_KILL (runc: kill thread) spares the rest of the process; KILL_PROCESS not */
-    struct spec_seccomp thread = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp thread = {.present = true,
+                                  .default_action = "SCMP_ACT_ALLOW",
                                   RULES({NAMES("getppid"), .action = "SCMP_ACT_KILL"})};
     run_filtered(&thread, body_thread_getppid, &out);
     expect_exit0("kill_thread_spares_process", &out);
-    struct spec_seccomp process = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp process = {.present = true,
+                                   .default_action = "SCMP_ACT_ALLOW",
                                    RULES({NAMES("getppid"), .action = "SCMP_ACT_KILL_PROCESS"})};
     run_filtered(&process, body_thread_getppid, &out);
     expect_signal("kill_process_from_a_thread", &out, SIGSYS);
@@ -375,8 +381,10 @@ static void test_arg_operators(void)
         struct spec_syscall rule = {NAMES("personality"), .action = "SCMP_ACT_ERRNO",
                                     .args = (struct spec_seccomp_arg *)c->args,
                                     .args_count = c->args_count};
-        struct spec_seccomp s = {.present = true, .default_action = "SCMP_ACT_ALLOW",
-                                 .syscalls = &rule, .syscalls_count = 1};
+        struct spec_seccomp s = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
+                                 .syscalls = &rule,
+                                 .syscalls_count = 1};
         struct outcome out;
 
         memcpy(blocked, c->blocked, sizeof blocked);
@@ -393,23 +401,27 @@ static void test_skips(void)
     struct outcome out;
 
     struct spec_seccomp unknown = {
-        .present = true, .default_action = "SCMP_ACT_ALLOW",
+        .present = true,
+        .default_action = "SCMP_ACT_ALLOW",
         RULES({NAMES("rgo_no_such_syscall", "getcwd"), .action = "SCMP_ACT_ERRNO"})};
     want_errno = EPERM;
     run_filtered(&unknown, body_getcwd_fails, &out);
     expect_exit0("unknown_syscall_name_skipped", &out);
 
     /* libseccomp refuses a rule with the default action (EACCES): it must be skipped. */
-    struct spec_seccomp same = {.present = true, .default_action = "SCMP_ACT_ERRNO",
-                                RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"},
-                                      {NAMES("exit_group", "getppid"), .action = "SCMP_ACT_ALLOW"})};
+    struct spec_seccomp same = {
+        .present = true,
+        .default_action = "SCMP_ACT_ERRNO",
+        RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"},
+              {NAMES("exit_group", "getppid"), .action = "SCMP_ACT_ALLOW"})};
     want_errno = EPERM;
     run_filtered(&same, body_allowlist, &out);
     expect_exit0("rule_with_default_action_skipped", &out);
 
     /* socketcall has no number on x86_64: libseccomp handles the pseudo-syscall itself */
     struct spec_seccomp pseudo = {
-        .present = true, .default_action = "SCMP_ACT_ALLOW",
+        .present = true,
+        .default_action = "SCMP_ACT_ALLOW",
         RULES({NAMES("socketcall", "getcwd"), .action = "SCMP_ACT_ERRNO"})};
     run_filtered(&pseudo, body_getcwd_fails, &out);
     expect_exit0("syscall_of_other_arch_accepted", &out);
@@ -424,7 +436,8 @@ static void test_arches_and_flags(void)
     struct outcome out;
 
     struct spec_seccomp arches = {
-        .present = true, .default_action = "SCMP_ACT_ALLOW",
+        .present = true,
+        .default_action = "SCMP_ACT_ALLOW",
         LIST(architectures, "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
         RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"})};
 #if defined(__x86_64__)
@@ -436,16 +449,17 @@ static void test_arches_and_flags(void)
     test_skip("architectures_x86_family", "not an x86_64 host");
 #endif
 
-    struct spec_seccomp flags = {
-        .present = true, .default_action = "SCMP_ACT_ALLOW",
-        LIST(flags, "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-             "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
-        RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"})};
+    struct spec_seccomp flags = {.present = true,
+                                 .default_action = "SCMP_ACT_ALLOW",
+                                 LIST(flags, "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                      "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
+                                 RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"})};
     want_errno = EPERM;
     run_filtered(&flags, body_getcwd_fails, &out);
     expect_exit0("flags_tsync_log_spec_allow", &out);
 
-    struct spec_seccomp waitkill = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp waitkill = {.present = true,
+                                    .default_action = "SCMP_ACT_ALLOW",
                                     LIST(flags, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")};
     /* libseccomp 2.6 has the attribute, 2.5 must refuse the flag by name */
     run_filtered(&waitkill, body_getcwd_works, &out);
@@ -468,37 +482,45 @@ static const struct error_case error_cases[] = {
      {.present = true, .default_action = "SCMP_ACT_BOGUS"},
      "config.json: linux.seccomp.defaultAction: unknown action \"SCMP_ACT_BOGUS\""},
     {"error_unknown_rule_action",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"},
             {NAMES("getppid"), .action = "SCMP_ACT_NOPE"})},
      "config.json: linux.seccomp.syscalls[1].action: unknown action \"SCMP_ACT_NOPE\""},
     {"error_unknown_arch",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       LIST(architectures, "SCMP_ARCH_X86_64", "SCMP_ARCH_VAX")},
      "config.json: linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_VAX\""},
     {"error_unknown_flag",
      {.present = true, .default_action = "SCMP_ACT_ALLOW", LIST(flags, "SECCOMP_FILTER_FLAG_X")},
      "config.json: linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_X\""},
     {"error_unknown_operator",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       RULES({NAMES("personality"), .action = "SCMP_ACT_ERRNO",
              ARGS({0, 1, 0, "SCMP_CMP_EQ"}, {1, 1, 0, "SCMP_CMP_ABOUT"})})},
      "config.json: linux.seccomp.syscalls[0].args[1].op: unknown operator \"SCMP_CMP_ABOUT\""},
     {"error_arg_index_out_of_range",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       RULES({NAMES("personality"), .action = "SCMP_ACT_ERRNO", ARGS({6, 1, 0, "SCMP_CMP_EQ"})})},
      "config.json: linux.seccomp.syscalls[0].args[0].index: expected 0 to 5, got 6"},
     {"error_notify_without_listener_path",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})},
      "config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY"},
     {"error_notify_on_sendmsg",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW", .listener_path = "/nonexistent",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
+      .listener_path = "/nonexistent",
       RULES({NAMES("getppid", "sendmsg"), .action = "SCMP_ACT_NOTIFY"})},
      "config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for "
      "sendmsg"},
     {"error_notify_listener_unreachable",
-     {.present = true, .default_action = "SCMP_ACT_ALLOW",
+     {.present = true,
+      .default_action = "SCMP_ACT_ALLOW",
       .listener_path = "/nonexistent/rgo-agent.sock",
       RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})},
      "config.json: linux.seccomp.listenerPath: connect to /nonexistent/rgo-agent.sock: No such "
@@ -542,7 +564,8 @@ static int drop_to_nobody(void)
  * kernel's refusal must reach the message. */
 static void test_privilege_cases(void)
 {
-    struct spec_seccomp s = {.present = true, .default_action = "SCMP_ACT_ALLOW",
+    struct spec_seccomp s = {.present = true,
+                             .default_action = "SCMP_ACT_ALLOW",
                              RULES({NAMES("getcwd"), .action = "SCMP_ACT_ERRNO"})};
     struct outcome out;
 
@@ -603,7 +626,9 @@ static const char *agent_receive(int listen_fd, char *json, size_t size, int *no
         struct cmsghdr align;
     } control;
     struct iovec iov = {.iov_base = json, .iov_len = size - 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
                          .msg_controllen = sizeof control.buf};
     cleanup_close int conn = -1;
     struct cmsghdr *cmsg;
@@ -647,8 +672,11 @@ static const char *agent_answer(int notify_fd)
 static const char *check_state(const char *json)
 {
     static const char *const want[] = {
-        "\"ociVersion\":\"" SPEC_VERSION "\"", "\"fds\":[\"seccompFd\"]",
-        "\"metadata\":\"rgo-meta=1\"", "\"status\":\"creating\"", "\"pid\":",
+        "\"ociVersion\":\"" SPEC_VERSION "\"",
+        "\"fds\":[\"seccompFd\"]",
+        "\"metadata\":\"rgo-meta=1\"",
+        "\"status\":\"creating\"",
+        "\"pid\":",
     };
     for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
         if (!strstr(json, want[i]))
@@ -679,8 +707,10 @@ static void test_notify_agent(void)
         rmdir(dir);
         return;
     }
-    struct spec_seccomp s = {.present = true, .default_action = "SCMP_ACT_ALLOW",
-                             .listener_path = path, .listener_metadata = "rgo-meta=1",
+    struct spec_seccomp s = {.present = true,
+                             .default_action = "SCMP_ACT_ALLOW",
+                             .listener_path = path,
+                             .listener_metadata = "rgo-meta=1",
                              RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})};
     start_filtered(&s, body_notified_getppid, &child);
     why = agent_receive(listen_fd, json, sizeof json, &notify_fd);
@@ -723,7 +753,6 @@ static void test_state_json(void)
     else
         test_pass("state_json_without_metadata");
 }
-
 
 int main(void)
 {
