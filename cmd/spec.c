@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/linux/cgroup.h"
 #include "../src/spec/spec.h"
 #include "../src/util.h"
 #include "cmd.h"
@@ -16,7 +17,8 @@ const struct command command_spec = {"spec", "[command options]",
 static int write_spec(const char *bundle, bool rootless, struct error *err)
 {
     cleanup_free char *path = xasprintf("%s/config.json", bundle ? bundle : ".");
-    cleanup_free char *json = spec_default_json(rootless, geteuid(), getegid());
+    cleanup_free char *json = spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(),
+                                                getegid());
     cleanup_close int fd = -1;
 
     if (access(path, F_OK) == 0)

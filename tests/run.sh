@@ -24,7 +24,7 @@ export RGO_SUITE=1
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-240}
 
-LOGS=$BUILD/test-logs
+LOGS=${TEST_LOGS:-$BUILD/test-logs}
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 

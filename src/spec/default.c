@@ -168,7 +168,14 @@ static void gen_id_mapping(yajl_gen g, const char *key, uint32_t host_id)
     yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g, bool rootless, uint32_t uid, uint32_t gid)
+static void gen_namespace(yajl_gen g, const char *type)
+{
+    yajl_gen_map_open(g);
+    gen_kv_string(g, "type", type);
+    yajl_gen_map_close(g);
+}
+
+static void gen_linux(yajl_gen g, bool rootless, bool cgroup_ns, uint32_t uid, uint32_t gid)
 {
     gen_string(g, "linux");
     yajl_gen_map_open(g);
@@ -191,17 +198,20 @@ static void gen_linux(yajl_gen g, bool rootless, uint32_t uid, uint32_t gid)
     gen_string(g, "namespaces");
     yajl_gen_array_open(g);
     for (const char *const *ns = rootless ? rootless_namespaces : namespaces; *ns; ns++) {
-        yajl_gen_map_open(g);
-        gen_kv_string(g, "type", *ns);
-        yajl_gen_map_close(g);
+        /* runc adds the cgroup namespace on pure v2 hosts, before rootless' "user". */
+        if (cgroup_ns && strcmp(*ns, "user") == 0)
+            gen_namespace(g, "cgroup");
+        gen_namespace(g, *ns);
     }
+    if (cgroup_ns && !rootless)
+        gen_namespace(g, "cgroup");
     yajl_gen_array_close(g);
     gen_kv_strings(g, "maskedPaths", masked_paths);
     gen_kv_strings(g, "readonlyPaths", readonly_paths);
     yajl_gen_map_close(g);
 }
 
-char *spec_default_json(bool rootless, uint32_t uid, uint32_t gid)
+char *spec_default_json(bool rootless, bool cgroup_ns, uint32_t uid, uint32_t gid)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     const unsigned char *buf;
@@ -223,7 +233,7 @@ char *spec_default_json(bool rootless, uint32_t uid, uint32_t gid)
     yajl_gen_map_close(g);
     gen_kv_string(g, "hostname", "runc");
     gen_mounts(g, rootless);
-    gen_linux(g, rootless, uid, gid);
+    gen_linux(g, rootless, cgroup_ns, uid, gid);
     yajl_gen_map_close(g);
     yajl_gen_get_buf(g, &buf, &len);
     /* yajl ends a beautified document with a newline; Go's MarshalIndent does not. */

@@ -358,7 +358,8 @@ const char *spec_namespace_type_name(enum spec_namespace_type type);
 const char *spec_annotation(const struct spec *spec, const char *key);
 
 /* Writes the default config.json (what `runc spec` writes) as pretty-printed JSON.
- * rootless: the variant `runc spec --rootless` writes, mapping uid/gid to the given ids. */
-char *spec_default_json(bool rootless, uint32_t uid, uint32_t gid);
+ * rootless: the variant `runc spec --rootless` writes, mapping uid/gid to the given ids.
+ * cgroup_ns: add a cgroup namespace, as runc does on pure cgroup v2 hosts. */
+char *spec_default_json(bool rootless, bool cgroup_ns, uint32_t uid, uint32_t gid);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "spec/spec.h"
+#include "linux/cgroup.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -787,7 +788,8 @@ static void check_default(bool rootless)
     const char *variant = rootless ? "rootless" : "root";
     cleanup_free char *name = xasprintf("default/%s-valid", variant);
     cleanup_free char *same = xasprintf("default/%s-same-as-runc", variant);
-    cleanup_free char *json = spec_default_json(rootless, geteuid(), getegid());
+    cleanup_free char *json = spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(),
+                                                getegid());
     cleanup_free char *runc = NULL;
     cleanup_free char *expected = NULL;
     struct error err = {0};
