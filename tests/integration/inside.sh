@@ -220,6 +220,18 @@ test_readonly_root() {
 	return 0
 }
 
+test_no_pivot() {
+	new_container
+	set_args sh -c 'cat /proc/self/mountinfo; ls /'
+	rt run --no-pivot -b "$BUNDLE" "$ID"
+	expect_rc 0 "run --no-pivot"
+	# The rootfs is the process root, and the host's root is not reachable from it.
+	assert_contains "rootfs listing" "$OUT" "bin"
+	grep -qE '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ [^ ]+ / ' <<<"$OUT" ||
+		fail "no mount at / in the container's mountinfo"
+	assert_no_leftovers "$ID"
+}
+
 test_readonly_root_tmpfs_still_writable() {
 	new_container
 	set_config '.root.readonly = true | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}]'
