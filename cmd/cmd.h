@@ -34,6 +34,6 @@ int cmd_parse(const struct command *command, const struct option_def *defs, int 
 int cmd_expect_args(const struct command *command, int argc, int index, int min, int max);
 
 extern const struct command command_spec, command_create, command_start, command_run,
-    command_state, command_list, command_kill, command_delete;
+    command_state, command_list, command_kill, command_delete, command_exec;
 
 #endif

@@ -9,7 +9,7 @@
 #include "cmd.h"
 
 static const struct command *const commands[] = {
-    &command_create, &command_delete, &command_kill,  &command_list,
+    &command_create, &command_delete, &command_exec,  &command_kill,  &command_list,
     &command_run,    &command_spec,   &command_start, &command_state,
 };
 

@@ -1,9 +1,17 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../src/util.h"
+
+void string_list_free(struct string_list *list)
+{
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
 
 static const struct option_def *find_option(const struct option_def *defs, const char *name,
                                             size_t len)
@@ -34,6 +42,12 @@ static int set_value(const struct option_def *def, const char *value, struct err
     case OPTION_STRING:
         *(const char **)def->target = value;
         return 0;
+    case OPTION_STRING_LIST: {
+        struct string_list *list = def->target;
+        list->items = xrealloc(list->items, (list->count + 1) * sizeof *list->items);
+        list->items[list->count++] = value;
+        return 0;
+    }
     case OPTION_INT:
         if (parse_long(value, &number) < 0 || number < 0 || number > 1 << 20)
             return error_set(err, EINVAL, "invalid value \"%s\" for flag --%s", value,

@@ -8,13 +8,22 @@
 
 #include "../src/error.h"
 
-enum option_kind { OPTION_BOOL, OPTION_STRING, OPTION_INT };
+enum option_kind { OPTION_BOOL, OPTION_STRING, OPTION_INT, OPTION_STRING_LIST };
+
+/* The target of a repeatable flag (`-e A=1 -e B=2`): the values in order. items point into
+ * argv; the array is malloc'd (string_list_free). */
+struct string_list {
+    const char **items;
+    size_t count;
+};
+
+void string_list_free(struct string_list *list);
 
 struct option_def {
     const char *name;  /* long name without dashes */
     char short_name;   /* 0 when none */
     enum option_kind kind;
-    void *target;      /* bool *, const char **, int * */
+    void *target;      /* bool *, const char **, int *, struct string_list * */
 };
 
 /* Parses from argv[*index]; leaves *index at the first non-flag argument.

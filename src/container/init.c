@@ -143,6 +143,9 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     const struct spec *spec = config->spec;
     const struct spec_process *process = &spec->process;
 
+    /* Like runc: the container gets a session of its own, detached from our terminal. */
+    if (setsid() < 0)
+        return error_set(err, errno, "setsid");
     if (setup_namespaces(config, err) < 0 || setup_uts(spec, err) < 0 ||
         setup_keyring(config, err) < 0)
         return -1;

@@ -350,6 +350,14 @@ int spec_validate(const struct spec *spec, const char *file, bool need_process, 
 
 void spec_free(struct spec *spec);
 
+/* Parses a process.json (the `process` object of config.json on its own, as `exec --process`
+ * takes it). Errors name `file` and the field ("process.json: user.uid: expected integer");
+ * rlimit and scheduler values are validated, while args/cwd are left to the caller (exec
+ * checks them with runc's messages). Free with spec_process_free. */
+struct spec_process *spec_parse_process(const char *json, size_t len, const char *file,
+                                        struct error *err);
+void spec_process_free(struct spec_process *process);
+
 /* Looks up a namespace entry; NULL when the config doesn't list that type. */
 const struct spec_namespace *spec_find_namespace(const struct spec *spec,
                                                  enum spec_namespace_type type);

@@ -1,0 +1,43 @@
+/* Shared between exec.c (the parent and the joining child) and exec-process.c (the process
+ * the flags or --process describe). */
+#ifndef RUNC_GO_EXEC_INTERNAL_H
+#define RUNC_GO_EXEC_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../spec/spec.h"
+#include "container.h"
+#include "state.h"
+
+struct exec_context {
+    const struct exec_options *options;
+    struct container *container;       /* locked until the child is in the container's cgroup */
+    struct spec *config;               /* the config.json saved at create */
+    struct spec_process *file_process; /* from --process, else NULL */
+    struct spec_process *process;      /* file_process or &config->process, as amended */
+    char **argv;                       /* process->args, NULL-terminated (borrowed strings) */
+    char **envp;                       /* process->env merged by name, NULL-terminated */
+    struct spec_strmap cgroup_paths;   /* the container's, or the --cgroup sub-cgroups */
+    int ns_fds[SPEC_NS_COUNT];         /* the init's namespaces that differ from ours */
+    enum spec_namespace_type ns_types[SPEC_NS_COUNT];
+    int ns_count;
+    int sync_fds[2]; /* [0] the runtime's end, [1] the child's */
+    pid_t pid;       /* the child, as the host sees it */
+    bool signals_blocked;
+    sigset_t original_mask; /* restored in the child before execve */
+};
+
+/* Builds ctx->process from --process or from the saved config amended by the flags, and
+ * checks it as runc does (messages included); fills argv and envp. */
+int exec_prepare_process(struct exec_context *ctx, struct error *err);
+
+/* The container's cgroup directories, each joined with the --cgroup sub-cgroup that applies
+ * ("[controller[,controller...]:]path", runc's syntax). */
+int exec_resolve_cgroups(struct exec_context *ctx, struct error *err);
+
+/* runc's checks of --tty/--console-socket/--detach and of the fds --preserve-fds names. */
+int exec_check_io(const struct exec_context *ctx, struct error *err);
+
+#endif

@@ -1,0 +1,395 @@
+/* `exec`: a new process in a created or running container.
+ *
+ * The runtime forks a child that joins the init's namespaces (no re-exec):
+ *   parent                                   child
+ *   setns(pid ns) just for the fork ------>  already in the container's pid namespace
+ *   back to its own pid ns                   rlimits, oom score (host privileges)
+ *   moves the child into the cgroups         waits for SYNC_GO
+ *   unlocks the state, SYNC_GO ----------->  joins user ns first, then the others; setsid,
+ *                                            keyring, HOME, cwd ... seccomp, caps, fds
+ *   <--------------------------------------- SYNC_READY (or SYNC_ERROR), then execve
+ *   EOF on the sync socket = exec'd          (the socket is close-on-exec; an execve
+ *   pid file (detached) or waits (foreground) failure comes as SYNC_ERROR instead)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../linux/cgroup.h"
+#include "../linux/namespaces.h"
+#include "../linux/proc.h"
+#include "../log.h"
+#include "../util.h"
+#include "exec-internal.h"
+#include "process-setup.h"
+#include "sync.h"
+
+#define START_FAILED "unable to start container process"
+
+/* The order runc joins in: the user namespace first, as it grants the capabilities the
+ * other joins need; the cgroup namespace after the cgroup (the parent moved us already). */
+static const struct {
+    enum spec_namespace_type type;
+    const char *name;
+} join_order[] = {
+    {SPEC_NS_USER, "user"},     {SPEC_NS_IPC, "ipc"},   {SPEC_NS_UTS, "uts"},
+    {SPEC_NS_NETWORK, "net"},   {SPEC_NS_PID, "pid"},   {SPEC_NS_MOUNT, "mnt"},
+    {SPEC_NS_CGROUP, "cgroup"}, {SPEC_NS_TIME, "time"},
+};
+
+static void context_release(struct exec_context *ctx)
+{
+    for (int i = 0; i < ctx->ns_count; i++)
+        close(ctx->ns_fds[i]);
+    ctx->ns_count = 0;
+    for (int i = 0; i < 2; i++)
+        if (ctx->sync_fds[i] >= 0)
+            close(ctx->sync_fds[i]);
+    container_free(ctx->container);
+    spec_process_free(ctx->file_process);
+    spec_free(ctx->config);
+    spec_strmap_free(&ctx->cgroup_paths);
+    free(ctx->argv);
+    free(ctx->envp);
+    if (ctx->signals_blocked)
+        sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
+}
+
+/* A child that failed (or whose exec we gave up on) is killed and reaped. */
+static void kill_child(struct exec_context *ctx)
+{
+    if (ctx->pid <= 0)
+        return;
+    kill(ctx->pid, SIGKILL);
+    while (waitpid(ctx->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    ctx->pid = 0;
+}
+
+/* runc stats each fd --preserve-fds names; done before we open anything, so none of our
+ * own fds can pass for the caller's. */
+static int check_preserved_fds(int count, struct error *err)
+{
+    for (int i = 0; i < count; i++)
+        if (fcntl(3 + i, F_GETFD) < 0)
+            return error_set(err, errno, "unable to stat preserved-fd %d (of %d)", i, count);
+    return 0;
+}
+
+static int load_container(struct exec_context *ctx, struct error *err)
+{
+    const struct exec_options *options = ctx->options;
+    enum container_status status;
+
+    ctx->container = container_load(options->root, options->id, err);
+    if (!ctx->container)
+        return -1;
+    status = container_status(ctx->container);
+    if (status == STATUS_STOPPED)
+        return error_set(err, 0, "cannot exec in a stopped container");
+    if (status == STATUS_PAUSED && !options->ignore_paused)
+        return error_set(err, 0,
+                         "cannot exec in a paused container (use --ignore-paused to "
+                         "override)");
+    if (!(options->process_file && *options->process_file) && options->args_count == 0)
+        return error_set(err, 0, "process args cannot be empty");
+    ctx->config = container_load_config(ctx->container, err);
+    return ctx->config ? 0 : -1;
+}
+
+static int same_namespace(int fd, const char *name, bool *same, struct error *err)
+{
+    char path[64];
+    struct stat theirs, ours;
+
+    snprintf(path, sizeof path, "/proc/self/ns/%s", name);
+    if (fstat(fd, &theirs) < 0)
+        return error_set(err, errno, "stat the container's %s namespace", name);
+    *same = stat(path, &ours) == 0 && ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino;
+    return 0;
+}
+
+/* Opens the init's namespaces that differ from ours. Through a /proc/PID directory fd
+ * checked against the init's start time: a recycled pid can't hand us a stranger's. */
+static int open_namespaces(struct exec_context *ctx, struct error *err)
+{
+    const struct state_record *record = ctx->container->record;
+    char path[64];
+    cleanup_close int dirfd = -1;
+
+    snprintf(path, sizeof path, "/proc/%d", record->pid);
+    dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0 || !proc_is_alive(record->pid, record->init_start_time))
+        return error_set(err, 0, "cannot exec in a stopped container");
+    for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
+        cleanup_close int fd = -1;
+        bool same = false;
+
+        snprintf(path, sizeof path, "ns/%s", join_order[i].name);
+        fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            continue; /* this kernel has no such namespace type */
+        if (fd < 0)
+            return error_set(err, errno, "open /proc/%d/%s", record->pid, path);
+        if (same_namespace(fd, join_order[i].name, &same, err) < 0)
+            return -1;
+        if (same)
+            continue;
+        ctx->ns_types[ctx->ns_count] = join_order[i].type;
+        ctx->ns_fds[ctx->ns_count++] = take_fd(&fd);
+    }
+    return 0;
+}
+
+static int join_namespaces(const struct exec_context *ctx, struct error *err)
+{
+    bool user_ns = ctx->ns_count > 0 && ctx->ns_types[0] == SPEC_NS_USER;
+
+    if (namespaces_join(ctx->ns_fds, ctx->ns_types, ctx->ns_count, CLONE_NEWPID, err) < 0)
+        return -1;
+    /* Root of the joined user namespace, as runc's nsexec does before the process setup. */
+    if (user_ns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+        return error_set(err, errno, "become root in the container's user namespace");
+    return 0;
+}
+
+static int child_setup(struct exec_context *ctx, char **executable, struct error *err)
+{
+    const struct spec_process *process = ctx->process;
+    struct process_labels labels;
+    struct process_setup setup = {.process = process,
+                                  .seccomp = &ctx->config->linux_.seccomp,
+                                  .preserve_fds = ctx->options->preserve_fds,
+                                  .create_cwd = false,
+                                  .labels = &labels};
+    int result;
+
+    /* With the host's privileges and the host's /proc, before joining anything. */
+    if (process_setup_limits(process, err) < 0 || process_open_labels(process, &labels, err) < 0)
+        return -1;
+    result = join_namespaces(ctx, err);
+    for (int i = 0; i < ctx->ns_count; i++)
+        close(ctx->ns_fds[i]);
+    /* A session of its own, as runc's exec'd processes have. */
+    if (result == 0 && setsid() < 0)
+        result = error_set(err, errno, "setsid");
+    if (result == 0)
+        result = process_join_session_keyring(ctx->options->id, err);
+    if (result == 0) {
+        /* setns(mnt) made the container's root our root: /etc/passwd is the container's. */
+        process_env_add_home(&ctx->envp, process->user.uid);
+        setup.envp = ctx->envp;
+        result = process_setup_finish(&setup, executable, err);
+    }
+    return result;
+}
+
+/* The forked child: never returns, never prints (errors go over the sync socket). */
+__attribute__((noreturn)) static void child_main(struct exec_context *ctx)
+{
+    int sync_fd = ctx->sync_fds[1], saved;
+    struct error err = {0};
+    char *executable = NULL;
+
+    /* Die with the runtime while it still owns us; no container process may ptrace us or
+     * read our memory while we hold host fds (CVE-2016-9962: the parent made us
+     * non-dumpable already; this keeps it so whatever the parent's state). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_DUMPABLE, 0);
+    /* The state dir's flock must not outlive the runtime in our copy of the fd. */
+    close(ctx->container->dirfd);
+    close(ctx->sync_fds[0]);
+    if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
+        _exit(1);
+    if (child_setup(ctx, &executable, &err) < 0) {
+        sync_send_error(sync_fd, &err);
+        _exit(1);
+    }
+    /* From here on the process may outlive the runtime (--detach). */
+    prctl(PR_SET_PDEATHSIG, 0);
+    if (sync_send(sync_fd, SYNC_READY, &err) < 0)
+        _exit(1);
+    sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
+    execve(executable, ctx->argv, ctx->envp);
+    saved = errno;
+    error_set(&err, saved, "exec: \"%s\"", ctx->argv[0]);
+    sync_send_error(sync_fd, &err);
+    _exit(saved == ENOENT ? 127 : 126);
+}
+
+static int spawn_child(struct exec_context *ctx, struct error *err)
+{
+    int pid_ns = -1, dumpable;
+    cleanup_close int own_pid_ns = -1;
+    sigset_t all;
+
+    for (int i = 0; i < ctx->ns_count; i++)
+        if (ctx->ns_types[i] == SPEC_NS_PID)
+            pid_ns = ctx->ns_fds[i];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->sync_fds) < 0)
+        return error_set(err, errno, "socketpair");
+    /* Foreground: every signal is blocked before the child exists, so none meant for it is
+     * lost; they are forwarded once it runs. */
+    sigfillset(&all);
+    if (ctx->options->detach) {
+        sigprocmask(SIG_SETMASK, NULL, &ctx->original_mask);
+    } else {
+        sigprocmask(SIG_BLOCK, &all, &ctx->original_mask);
+        ctx->signals_blocked = true;
+    }
+    /* setns(CLONE_NEWPID) moves only our future children: join for the fork, then back. */
+    if (pid_ns >= 0) {
+        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
+            return error_set(err, errno, "join the container's pid namespace");
+    }
+    /* The child is visible to the container from its first instruction: born non-dumpable
+     * (the flag is inherited), not only from its own prctl on (CVE-2016-9962). */
+    dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    ctx->pid = fork();
+    if (ctx->pid == 0)
+        child_main(ctx);
+    if (dumpable > 0)
+        prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+    if (ctx->pid < 0)
+        error_set(err, errno, "fork");
+    if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && ctx->pid > 0)
+        return error_set(err, errno, "return to our own pid namespace");
+    close(ctx->sync_fds[1]);
+    ctx->sync_fds[1] = -1;
+    return ctx->pid < 0 ? -1 : 0;
+}
+
+/* One message from the child, or *closed when its end was closed (by execve, or by dying). */
+static int receive(int fd, struct sync_msg *msg, bool *closed, struct error *err)
+{
+    ssize_t n;
+
+    *closed = false;
+    do
+        n = recv(fd, msg, sizeof *msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return error_set(err, errno, "sync: receive");
+    if (n == 0) {
+        *closed = true;
+        return 0;
+    }
+    if (n != sizeof *msg)
+        return error_set(err, EPROTO, "sync: short message");
+    msg->text[sizeof msg->text - 1] = '\0';
+    if (msg->type == SYNC_ERROR) {
+        err->errnum = msg->errnum;
+        memcpy(err->msg, msg->text, sizeof err->msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int wait_for_exec(struct exec_context *ctx, struct error *err)
+{
+    int fd = ctx->sync_fds[0];
+    struct sync_msg msg;
+    bool closed;
+
+    if (receive(fd, &msg, &closed, err) < 0)
+        return -1;
+    if (closed || msg.type != SYNC_READY)
+        return error_set(err, EPROTO, "the process exited during its setup");
+    /* READY, then either EOF (execve closed the socket) or the execve error. */
+    if (receive(fd, &msg, &closed, err) < 0)
+        return -1;
+    if (!closed)
+        return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+    return 0;
+}
+
+static int start_child(struct exec_context *ctx, struct error *err)
+{
+    if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+        return -1;
+    /* In a paused container (--ignore-paused) the child freezes now until `resume`, which
+     * needs the lock: give it up before waiting for the child. */
+    container_free(ctx->container);
+    ctx->container = NULL;
+    if (sync_send(ctx->sync_fds[0], SYNC_GO, err) < 0)
+        return -1;
+    return wait_for_exec(ctx, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error *err)
+{
+    cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
+    cleanup_free char *value = xasprintf("%d", (int)pid);
+    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    if (fd < 0 || write_all(fd, value, strlen(value)) < 0 || rename(tmp, path) < 0) {
+        error_set(err, errno, "write pid file %s", path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Forwards every signal we get to the process until it exits; returns its wait status. */
+static int forward_signals_until_exit(pid_t pid)
+{
+    sigset_t all;
+    sigfillset(&all);
+    for (;;) {
+        siginfo_t info;
+        int status, sig = sigwaitinfo(&all, &info);
+        if (sig < 0)
+            continue;
+        if (sig == SIGCHLD) {
+            if (waitpid(pid, &status, WNOHANG) == pid)
+                return status;
+            continue;
+        }
+        if (kill(pid, sig) < 0 && errno == ESRCH)
+            log_debug("signal %d: the exec'd process is already gone", sig);
+    }
+}
+
+static int prepare(struct exec_context *ctx, struct error *err)
+{
+    if (check_preserved_fds(ctx->options->preserve_fds, err) < 0 || load_container(ctx, err) < 0)
+        return -1;
+    if (exec_prepare_process(ctx, err) < 0 || exec_resolve_cgroups(ctx, err) < 0 ||
+        exec_check_io(ctx, err) < 0)
+        return -1;
+    return open_namespaces(ctx, err);
+}
+
+int container_exec(const struct exec_options *options, int *exit_status, struct error *err)
+{
+    struct exec_context ctx = {.options = options, .sync_fds = {-1, -1}};
+    int result, status;
+
+    *exit_status = 0;
+    result = prepare(&ctx, err);
+    if (result == 0)
+        result = spawn_child(&ctx, err);
+    if (result == 0 && start_child(&ctx, err) < 0)
+        result = error_prefix(err, START_FAILED);
+    if (result == 0 && options->pid_file)
+        result = write_pid_file(options->pid_file, ctx.pid, err);
+    if (result < 0) {
+        kill_child(&ctx);
+    } else if (!options->detach) {
+        status = forward_signals_until_exit(ctx.pid);
+        *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    context_release(&ctx);
+    return result;
+}

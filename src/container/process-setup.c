@@ -1,0 +1,296 @@
+#include "process-setup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+#include <linux/magic.h>
+
+#include "../linux/caps.h"
+#include "../linux/process.h"
+#include "../linux/seccomp.h"
+#include "../util.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define PASSWD_MAX_BYTES (4u << 20)
+
+int process_setup_limits(const struct spec_process *process, struct error *err)
+{
+    if (process_apply_rlimits(process, err) < 0)
+        return -1;
+    return process_apply_oom_score_adj(process, err);
+}
+
+int process_join_session_keyring(const char *id, struct error *err)
+{
+    cleanup_free char *name = xasprintf("_ses.%s", id);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+        return error_set(err, errno, "unable to join session keyring");
+    return 0;
+}
+
+/* Opens a /proc/self/attr file for writing, refusing anything that is not procfs. */
+static int open_attr(const char *const *candidates, int *fd, struct error *err)
+{
+    struct statfs st;
+
+    for (const char *const *path = candidates; *path; path++) {
+        *fd = open(*path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (*fd < 0 && errno == ENOENT && path[1])
+            continue;
+        if (*fd < 0)
+            return error_set(err, errno, "open %s", *path);
+        if (fstatfs(*fd, &st) < 0 || st.f_type != PROC_SUPER_MAGIC) {
+            close(*fd);
+            *fd = -1;
+            return error_set(err, EPERM, "%s is not on procfs", *path);
+        }
+        return 0;
+    }
+    return error_set(err, ENOENT, "no /proc/self/attr file");
+}
+
+int process_open_labels(const struct spec_process *process, struct process_labels *labels,
+                        struct error *err)
+{
+    static const char *const apparmor[] = {"/proc/self/attr/apparmor/exec", "/proc/self/attr/exec",
+                                           NULL};
+    static const char *const selinux[] = {"/proc/self/attr/exec", NULL};
+
+    labels->apparmor_fd = labels->selinux_fd = -1;
+    if (process->apparmor_profile && *process->apparmor_profile &&
+        open_attr(apparmor, &labels->apparmor_fd, err) < 0)
+        return error_prefix(err, "apparmor failed to apply profile");
+    if (process->selinux_label && *process->selinux_label &&
+        open_attr(selinux, &labels->selinux_fd, err) < 0) {
+        process_close_labels(labels);
+        return error_prefix(err, "set selinux label");
+    }
+    return 0;
+}
+
+void process_close_labels(struct process_labels *labels)
+{
+    if (labels->apparmor_fd >= 0)
+        close(labels->apparmor_fd);
+    if (labels->selinux_fd >= 0)
+        close(labels->selinux_fd);
+    labels->apparmor_fd = labels->selinux_fd = -1;
+}
+
+/* Both take effect at execve (change_onexec / setexeccon). */
+static int apply_labels(const struct process_setup *setup, struct error *err)
+{
+    const struct process_labels *labels = setup->labels;
+    cleanup_free char *profile = NULL;
+    const char *label = setup->process->selinux_label;
+
+    if (!labels)
+        return 0;
+    if (labels->apparmor_fd >= 0) {
+        profile = xasprintf("exec %s", setup->process->apparmor_profile);
+        if (write(labels->apparmor_fd, profile, strlen(profile)) < 0)
+            return error_set(err, errno,
+                             "apparmor failed to apply profile: write /proc/self/attr/exec");
+    }
+    if (labels->selinux_fd >= 0 && write(labels->selinux_fd, label, strlen(label)) < 0)
+        return error_set(err, errno, "set selinux label %s", label);
+    return 0;
+}
+
+static size_t env_name_length(const char *entry)
+{
+    const char *eq = strchr(entry, '=');
+    return eq ? (size_t)(eq - entry) : strlen(entry);
+}
+
+char **process_build_env(char *const *env, size_t count, struct error *err)
+{
+    char **out = xcalloc(count + 1, sizeof *out);
+    size_t used = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        size_t len = env_name_length(env[i]), j;
+        if (env[i][len] != '=') {
+            error_set(err, 0, "invalid environment variable: \"%s\"", env[i]);
+            free(out);
+            return NULL;
+        }
+        if (len == 0) {
+            error_set(err, 0, "environment variable name can't be empty: \"%s\"", env[i]);
+            free(out);
+            return NULL;
+        }
+        for (j = 0; j < used; j++)
+            if (env_name_length(out[j]) == len && strncmp(out[j], env[i], len) == 0)
+                break;
+        out[j] = env[i];
+        if (j == used)
+            used++;
+    }
+    return out;
+}
+
+/* The home directory of uid in an /etc/passwd text, or NULL. */
+static char *passwd_home(char *text, uid_t uid)
+{
+    char *save = NULL;
+
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *fields[7] = {NULL};
+        char *p = line;
+        long long value;
+        int n = 0;
+
+        /* name:password:uid:gid:gecos:home:shell (fields may be empty: no strtok). */
+        while (n < 7 && p) {
+            fields[n++] = p;
+            p = strchr(p, ':');
+            if (p)
+                *p++ = '\0';
+        }
+        if (n < 6 || parse_long(fields[2], &value) < 0 || value != (long long)uid)
+            continue;
+        return fields[5];
+    }
+    return NULL;
+}
+
+void process_env_add_home(char ***envp, uid_t uid)
+{
+    cleanup_free char *text = NULL;
+    cleanup_close int fd = -1;
+    const char *home = NULL;
+    struct stat st;
+    size_t count = 0, len;
+    struct error ignored;
+
+    for (; (*envp)[count]; count++)
+        if (strncmp((*envp)[count], "HOME=", 5) == 0)
+            return;
+    /* Inside the container's root: a symlink resolves there. O_NONBLOCK: a FIFO planted as
+     * /etc/passwd must not hang us. */
+    fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        read_fd_all(fd, PASSWD_MAX_BYTES, &text, &len, &ignored) == 0)
+        home = passwd_home(text, uid);
+    *envp = xrealloc(*envp, (count + 2) * sizeof **envp);
+    (*envp)[count] = xasprintf("HOME=%s", home && *home ? home : "/");
+    (*envp)[count + 1] = NULL;
+}
+
+/* exec's cwd is not created (runc fails); the init's is, with mkdir inside the new root. */
+static int enter_cwd(const struct process_setup *setup, bool *retry, struct error *err)
+{
+    const char *cwd = setup->process->cwd;
+
+    *retry = false;
+    if (chdir(cwd) == 0)
+        return 0;
+    if (errno == ENOENT && setup->create_cwd) {
+        cleanup_free char *copy = xstrdup(cwd);
+        for (char *p = copy + 1; *p; p++)
+            if (*p == '/') {
+                *p = '\0';
+                mkdir(copy, 0755);
+                *p = '/';
+            }
+        mkdir(copy, 0755);
+        if (chdir(cwd) == 0)
+            return 0;
+    }
+    /* The directory may be readable by the container's user and not by us (a volume chowned
+     * to it): try again after the uid switch, as runc does. */
+    if (errno == EACCES || errno == EPERM) {
+        *retry = true;
+        return 0;
+    }
+    return error_set(err, errno, "chdir to cwd (\"%s\") set in config.json failed", cwd);
+}
+
+static char *find_executable(const struct process_setup *setup, struct error *err)
+{
+    struct spec_process with_env = *setup->process;
+    const char *name = setup->process->args[0];
+    char *path;
+    size_t count = 0;
+
+    while (setup->envp[count])
+        count++;
+    with_env.env = (char **)setup->envp;
+    with_env.env_count = count;
+    path = process_find_executable(&with_env, err);
+    /* runc's wording (engines match "no such file or directory" to map the exit code 127). */
+    if (!path && err->errnum == ENOENT && strchr(name, '/'))
+        error_set(err, 0, "exec: \"%s\": stat %s: no such file or directory", name, name);
+    return path;
+}
+
+static int load_seccomp(const struct spec_seccomp *seccomp, struct error *err)
+{
+    int notify_fd;
+    if (!seccomp)
+        return 0;
+    if (seccomp_load_config(seccomp, &notify_fd, err) < 0)
+        return -1;
+    /* The listener went to listenerPath; the container never keeps it. */
+    if (notify_fd >= 0)
+        close(notify_fd);
+    return 0;
+}
+
+/* Only the fds the process should get stay open across execve: stdio and preserve-fds. */
+static int seal_fds(int preserve_fds, struct error *err)
+{
+    unsigned int first_sealed = 3 + (unsigned int)preserve_fds;
+    for (int fd = 3; fd < (int)first_sealed; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            return error_set(err, errno, "--preserve-fds: fd %d", fd);
+    if (syscall(SYS_close_range, first_sealed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        return error_set(err, errno, "close_range");
+    return 0;
+}
+
+static int switch_identity(const struct process_setup *setup, bool retry_cwd, struct error *err)
+{
+    const struct spec_process *process = setup->process;
+
+    if (caps_prepare(&process->capabilities, err) < 0)
+        return -1;
+    if (process_switch_user(process, err) < 0)
+        return error_prefix(err, "unable to setup user");
+    if (retry_cwd && chdir(process->cwd) < 0)
+        return error_set(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
+                         process->cwd);
+    if (caps_apply(&process->capabilities, err) < 0)
+        return -1;
+    return process_apply_no_new_privs(process, err);
+}
+
+int process_setup_finish(const struct process_setup *setup, char **executable, struct error *err)
+{
+    const struct spec_process *process = setup->process;
+    bool retry_cwd;
+
+    if (enter_cwd(setup, &retry_cwd, err) < 0)
+        return -1;
+    *executable = find_executable(setup, err);
+    if (!*executable)
+        return -1;
+    process_apply_umask(process);
+    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
+     * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
+    if (!process->no_new_privileges && load_seccomp(setup->seccomp, err) < 0)
+        return -1;
+    if (switch_identity(setup, retry_cwd, err) < 0 || apply_labels(setup, err) < 0)
+        return -1;
+    if (process->no_new_privileges && load_seccomp(setup->seccomp, err) < 0)
+        return -1;
+    return seal_fds(setup->preserve_fds, err);
+}

@@ -1,0 +1,59 @@
+/* The last steps that turn a child of the runtime into the container's process, from
+ * process.rlimits to sealing the fds: shared by exec and (later) the container's init.
+ * Everything here runs in the child; errors go back to the parent over the sync socket,
+ * the child never prints. */
+#ifndef RUNC_GO_PROCESS_SETUP_H
+#define RUNC_GO_PROCESS_SETUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../error.h"
+#include "../spec/spec.h"
+
+/* fds of /proc/self/attr files, opened before the child enters the container: once in its
+ * mount namespace, /proc is the container's to fake (CVE-2019-16884). -1 when unused. */
+struct process_labels {
+    int apparmor_fd;
+    int selinux_fd;
+};
+
+struct process_setup {
+    const struct spec_process *process;
+    const struct spec_seccomp *seccomp; /* linux.seccomp of the container's config */
+    char *const *envp;                  /* the final environment (PATH lookup uses it) */
+    int preserve_fds;
+    bool create_cwd; /* init creates a missing cwd as runc does; exec fails like runc */
+    const struct process_labels *labels;
+};
+
+/* process.rlimits and process.oomScoreAdj. exec applies them before joining the container's
+ * user namespace: raising a hard limit or lowering the score needs CAP_SYS_RESOURCE in the
+ * host's, and /proc is still the host's. */
+int process_setup_limits(const struct spec_process *process, struct error *err);
+
+/* Joins a fresh session keyring "_ses.<id>" so the container doesn't share the caller's keys
+ * (ENOSYS is not an error, as in runc). */
+int process_join_session_keyring(const char *id, struct error *err);
+
+/* Opens the attr files process.apparmorProfile / process.selinuxLabel need; labels->*_fd
+ * stay -1 for the unset ones. */
+int process_open_labels(const struct spec_process *process, struct process_labels *labels,
+                        struct error *err);
+void process_close_labels(struct process_labels *labels);
+
+/* The environment as runc builds it: entries applied in order, a later NAME=... replacing
+ * the earlier one in place. Checks each entry ("invalid environment variable"). Returns a
+ * NULL-terminated array of borrowed strings (free only the array). */
+char **process_build_env(char *const *env, size_t count, struct error *err);
+
+/* Adds HOME from the container's /etc/passwd (or "/") when envp has none, as runc does.
+ * Call inside the container's mount namespace, before the uid switch. */
+void process_env_add_home(char ***envp, uid_t uid);
+
+/* cwd, executable lookup, umask, seccomp, capabilities around the uid/gid switch,
+ * no_new_privs, LSM labels, and every fd above stdio + preserve_fds marked close-on-exec.
+ * *executable receives the path to execve. */
+int process_setup_finish(const struct process_setup *setup, char **executable, struct error *err);
+
+#endif
