@@ -95,10 +95,11 @@ timed() {
 # na RUNTIME PHASE REASON: this runtime has no numbers for PHASE ("all": any phase)
 na() { echo "na $1 $2 ${*:3}" >>"$RAW"; }
 
-# last_line FILE: the last non-empty line of FILE, shortened
+# last_line FILE RC: the last non-empty line of FILE, shortened, or the exit status
 last_line() {
 	local line
 	line=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1)
+	[[ -n $line ]] || line="exit status $2, no output"
 	echo "${line:0:200}"
 }
 
@@ -147,7 +148,7 @@ cgroup_cleanup() {
 }
 
 cleanup() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
 	set +e
 	sweep
 	if [[ -n $NS_PID ]]; then
@@ -158,7 +159,13 @@ cleanup() {
 	rm -rf --one-file-system "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+
+# Others rebuild $BUILD/runc-go while we run: measure a snapshot taken now.
+RUNC_GO_SRC=$RUNC_GO
+mkdir -p "$TMP/bin" || exit 1
+cp "$RUNC_GO_SRC" "$TMP/bin/runc-go" || die "cannot copy $RUNC_GO_SRC"
+RUNC_GO=$TMP/bin/runc-go
 
 # ---------------------------------------------------------------- bundles
 
@@ -196,6 +203,7 @@ bundle() {
 CRUN_WRAP=()
 if [[ $CG_MODE == hybrid ]]; then
 	: >"$TMP/empty"
+	# shellcheck disable=SC2016 # $1 is expanded by the inner sh
 	setpriv --pdeathsig KILL unshare -m --propagation private sh -c \
 		'mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers && echo ready && exec sleep 1000000' \
 		sh "$TMP/empty" </dev/null >"$TMP/ns.ready" 2>>"$LOG" &
@@ -205,7 +213,7 @@ if [[ $CG_MODE == hybrid ]]; then
 		sleep 0.05
 	done
 	[[ -s $TMP/ns.ready ]] || die "cannot set up the mount namespace for crun (see $LOG)"
-	CRUN_WRAP=(nsenter "--mount=/proc/$NS_PID/ns/mnt")
+	CRUN_WRAP=("$(type -P nsenter)" "--mount=/proc/$NS_PID/ns/mnt")
 fi
 
 # ---------------------------------------------------------------- sanity probe
@@ -215,10 +223,12 @@ for rt in "${RUNTIMES[@]}"; do
 	rt_cmd "$rt"
 	bundle "$rt-probe" "$CFG_TRUE"
 	mkdir -p "$TMP/root/$rt"
-	if "${CMD[@]}" run --bundle "$B" "$rt-probe" </dev/null >"$TMP/probe.out" 2>&1; then
+	"${CMD[@]}" run --bundle "$B" "$rt-probe" </dev/null >"$TMP/probe.out" 2>&1
+	rc=$?
+	if [[ $rc -eq 0 ]]; then
 		ACTIVE+=("$rt")
 	else
-		reason=$(last_line "$TMP/probe.out")
+		reason=$(last_line "$TMP/probe.out" "$rc")
 		progress "$rt: run true failed, skipping it: $reason"
 		na "$rt" all "run true failed: $reason"
 		cat "$TMP/probe.out" >>"$LOG"
@@ -228,14 +238,21 @@ done
 [[ ${#ACTIVE[@]} -gt 0 ]] || die "no runtime could run a container (see $LOG)"
 
 step=$(((N + 4) / 5))
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---------------------------------------------------------------- the wrapper's own cost
 
 if [[ ${#CRUN_WRAP[@]} -gt 0 ]]; then
 	progress "wrapper overhead: nsenter true vs true, N=$N"
+	true_bin=$(type -P true)
 	for ((i = 0; i < N; i++)); do
-		"$TIMER" -o "$RAW" -l "bare crun $i" -- true
-		"$TIMER" -o "$RAW" -l "wrap crun $i" -- "${CRUN_WRAP[@]}" true
+		if ((i % 2)); then
+			"$TIMER" -o "$RAW" -l "bare crun $i" -- "$true_bin"
+			"$TIMER" -o "$RAW" -l "wrap crun $i" -- "${CRUN_WRAP[@]}" "$true_bin"
+		else
+			"$TIMER" -o "$RAW" -l "wrap crun $i" -- "${CRUN_WRAP[@]}" "$true_bin"
+			"$TIMER" -o "$RAW" -l "bare crun $i" -- "$true_bin"
+		fi
 	done
 fi
 
@@ -320,14 +337,18 @@ EXEC_ACTIVE=()
 for rt in "${ACTIVE[@]}"; do
 	rt_cmd "$rt"
 	bundle "$rt-exec" "$CFG_SLEEP"
-	if ! "${CMD[@]}" run -d --bundle "$B" "$rt-exec" </dev/null >"$TMP/probe.out" 2>&1; then
-		na "$rt" exec "run -d failed: $(last_line "$TMP/probe.out")"
+	"${CMD[@]}" run -d --bundle "$B" "$rt-exec" </dev/null >"$TMP/probe.out" 2>&1
+	rc=$?
+	if [[ $rc -ne 0 ]]; then
+		na "$rt" exec "run -d failed: $(last_line "$TMP/probe.out" "$rc")"
 		cat "$TMP/probe.out" >>"$LOG"
 		"${CMD[@]}" delete --force "$rt-exec" </dev/null >>"$LOG" 2>&1
 		continue
 	fi
-	if ! "${CMD[@]}" exec "$rt-exec" true </dev/null >"$TMP/probe.out" 2>&1; then
-		reason=$(last_line "$TMP/probe.out")
+	"${CMD[@]}" exec "$rt-exec" true </dev/null >"$TMP/probe.out" 2>&1
+	rc=$?
+	if [[ $rc -ne 0 ]]; then
+		reason=$(last_line "$TMP/probe.out" "$rc")
 		progress "$rt: exec failed, no exec numbers for it: $reason"
 		na "$rt" exec "exec failed: $reason"
 		cat "$TMP/probe.out" >>"$LOG"
@@ -370,21 +391,28 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 sweep
 
+# Cgroups a runtime left behind after delete (removed on exit; reported as a finding).
+LEFTOVER=$(find /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/"$CG_PARENT" -mindepth 1 -type d 2>/dev/null)
+
 # ---------------------------------------------------------------- 6. binaries
 
 binary_info() {
-	local rt=$1 bin=$2 size stripped needed loaded
+	local rt=$1 bin=$2 shown=${3:-$2} size stripped needed loaded
+	if [[ ! -x $bin ]]; then
+		jq -n --arg rt "$rt" --arg path "$shown" '{($rt): {path: $path, missing: true}}'
+		return
+	fi
 	size=$(stat -L -c %s "$bin")
 	strip -o "$TMP/stripped" "$bin" 2>/dev/null && stripped=$(stat -c %s "$TMP/stripped") || stripped=$size
 	needed=$(readelf -d "$bin" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd ' ')
 	loaded=$(ldd "$bin" 2>/dev/null | grep -c '=>\|ld-linux')
-	jq -n --arg rt "$rt" --arg path "$bin" --argjson size "$size" --argjson stripped "$stripped" \
+	jq -n --arg rt "$rt" --arg path "$shown" --argjson size "$size" --argjson stripped "$stripped" \
 		--arg needed "$needed" --argjson loaded "$loaded" --arg version "$("$bin" --version 2>/dev/null | head -n 1)" \
 		'{($rt): {path: $path, version: $version, size: $size, stripped_size: $stripped,
 		  needed: ($needed | split(" ") | map(select(. != ""))), ldd_count: $loaded}}'
 }
 BIN_JSON=$({
-	binary_info runc-go "$RUNC_GO"
+	binary_info runc-go "$RUNC_GO" "$RUNC_GO_SRC"
 	binary_info runc "$RUNC"
 	binary_info crun "$CRUN"
 } | jq -s 'add')
@@ -392,8 +420,10 @@ BIN_JSON=$({
 # ---------------------------------------------------------------- report
 
 uname_r=$(uname -r)
+LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "runc-go bench $(date -u +%Y-%m-%dT%H:%M:%SZ): N=$N, $CONC x $ROUNDS parallel, $(nproc) CPUs ($cpu), kernel $uname_r, cgroup $CG_MODE"
+echo "load average (1 min) $LOAD_START at start, $LOAD_END at end: other work on the machine inflates p90 most"
 echo "interleaved: the runtime order rotates every iteration; times in ms from fork to exit of the runtime command"
 echo
 wrapped=0
@@ -404,19 +434,38 @@ awk -v n="$N" -v conc="$CONC" -v rounds="$ROUNDS" -v wrapped="$wrapped" -v json=
 echo
 echo "binaries"
 printf '  %-8s %10s %10s %5s  %s\n' runtime "size" "stripped" "libs" "NEEDED"
-jq -r 'to_entries[] | [.key, (.value.size|tostring), (.value.stripped_size|tostring),
+jq -r 'to_entries[] | select(.value.missing | not) | [.key, (.value.size|tostring), (.value.stripped_size|tostring),
 	(.value.ldd_count|tostring), (.value.needed|join(" "))] | @tsv' <<<"$BIN_JSON" |
 	while IFS=$'\t' read -r rt size stripped libs needed; do
 		printf '  %-8s %10s %10s %5s  %s\n' "$rt" "$size" "$stripped" "$libs" "$needed"
 	done
 echo "  (size in bytes; stripped: a copy through strip; libs: shared objects ldd resolves, loader included)"
 
-jq -n --slurpfile rows "$TMP/rows.json" --argjson bins "$BIN_JSON" \
+declare -A left_count=() left_example=()
+while IFS= read -r dir; do
+	[[ -n $dir ]] || continue
+	case ${dir##*/} in
+	runc-go-*) rt=runc-go ;;
+	runc-*) rt=runc ;;
+	crun-*) rt=crun ;;
+	*) rt=other ;;
+	esac
+	left_count[$rt]=$((${left_count[$rt]:-0} + 1))
+	left_example[$rt]=$dir
+done <<<"$LEFTOVER"
+LEFT_JSON={}
+for rt in "${!left_count[@]}"; do
+	echo "cgroups left behind after delete by $rt: ${left_count[$rt]} (e.g. ${left_example[$rt]}); removed"
+	LEFT_JSON=$(jq -c --arg rt "$rt" --argjson n "${left_count[$rt]}" '. + {($rt): $n}' <<<"$LEFT_JSON")
+done
+
+jq -n --slurpfile rows "$TMP/rows.json" --argjson bins "$BIN_JSON" --argjson left "$LEFT_JSON" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$uname_r" --arg cpu "$cpu" \
-	--arg cgroup "$CG_MODE" --argjson n "$N" --argjson conc "$CONC" --argjson rounds "$ROUNDS" \
+	--arg cgroup "$CG_MODE" --arg load "$LOAD_START $LOAD_END" --argjson n "$N" --argjson conc "$CONC" --argjson rounds "$ROUNDS" \
 	--argjson cpus "$(nproc)" --arg commit "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)" \
 	'{meta: {date: $date, kernel: $kernel, cpu: $cpu, cpus: $cpus, cgroup: $cgroup, n: $n,
-	   concurrent: $conc, rounds: $rounds, commit: $commit, unit_time: "ms", unit_memory: "MiB"}}
-	 + $rows[0] + {binaries: $bins}' >"$OUT/results.json" || die "cannot write $OUT/results.json"
+	   concurrent: $conc, rounds: $rounds, commit: $commit,
+	   loadavg_start_end: ($load | split(" ") | map(tonumber)), unit_time: "ms", unit_memory: "MiB"}}
+	 + $rows[0] + {binaries: $bins, leftover_cgroups: $left}' >"$OUT/results.json" || die "cannot write $OUT/results.json"
 echo
 echo "results: $OUT/results.json (raw records: $RAW, runtime output: $LOG)"

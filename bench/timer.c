@@ -220,6 +220,11 @@ static int run_parallel(const char *out, const char *label, int copies, char **a
     return failed ? 1 : 0;
 }
 
+static void ignore_signal(int sig)
+{
+    (void)sig;
+}
+
 static int run_reaper(const char *lock_dir, char **argv)
 {
     pid_t main_pid;
@@ -241,10 +246,12 @@ static int run_reaper(const char *lock_dir, char **argv)
 
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         die("prctl PR_SET_CHILD_SUBREAPER");
-    /* Let the command handle ^C and termination; we only wait. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
+    /* Let the command handle ^C and termination; we only wait. A handler, not SIG_IGN:
+     * an ignored signal stays ignored across exec, in the command and every runtime. */
+    struct sigaction sa = {.sa_handler = ignore_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     main_pid = spawn(argv);
     for (;;) {
         pid_t pid = waitpid(-1, &status, 0);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
@@ -225,6 +226,33 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
     return ctx->pid < 0 ? -1 : 0;
 }
 
+/* The init reports SYNC_READY, or first asks for the prestart and createRuntime hooks,
+ * which run here in the runtime's namespaces while it waits before pivot_root. */
+static int wait_until_ready(struct create_context *ctx, struct error *err)
+{
+    struct sync_msg msg;
+    cleanup_free char *state = NULL;
+
+    if (sync_recv(ctx->sync_fds[0], &msg, err) < 0)
+        return -1;
+    if (msg.type == SYNC_HOOKS) {
+        state = hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
+        if (hooks_run(&ctx->spec->hooks, HOOK_PRESTART, state, err) < 0 ||
+            hooks_run(&ctx->spec->hooks, HOOK_CREATE_RUNTIME, state, err) < 0 ||
+            sync_send(ctx->sync_fds[0], SYNC_HOOKS_DONE, err) < 0)
+            return -1;
+        return sync_expect(ctx->sync_fds[0], SYNC_READY, err);
+    }
+    if (msg.type == SYNC_ERROR) {
+        err->errnum = msg.errnum;
+        memcpy(err->msg, msg.text, sizeof err->msg);
+        return -1;
+    }
+    if (msg.type != SYNC_READY)
+        return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+    return 0;
+}
+
 static int configure_init(struct create_context *ctx, struct error *err)
 {
     if (spec_find_namespace(ctx->spec, SPEC_NS_USER) &&
@@ -233,9 +261,9 @@ static int configure_init(struct create_context *ctx, struct error *err)
     if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
                                 err) < 0)
         return -1;
-    if (sync_send(ctx->sync_fds[0], SYNC_GO, err) < 0)
+    if (sync_send_value(ctx->sync_fds[0], SYNC_GO, ctx->pid, err) < 0)
         return -1;
-    return sync_expect(ctx->sync_fds[0], SYNC_READY, err);
+    return wait_until_ready(ctx, err);
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct error *err)

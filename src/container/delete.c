@@ -1,10 +1,12 @@
 /* `delete` and the teardown shared with `run`. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
 #include "../linux/proc.h"
 #include "create-internal.h"
@@ -15,6 +17,23 @@ static void wait_until_dead(const struct state_record *record)
     /* Up to ~10 s: a SIGKILLed process needs the kernel to tear its memory down. */
     for (int i = 0; i < 1000 && proc_is_alive(record->pid, record->init_start_time); i++)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+}
+
+/* poststop failures are warnings: the container is gone either way (runtime.md). */
+static void run_poststop_hooks(const struct container *c)
+{
+    struct error err;
+    struct spec *spec = container_load_config(c, &err);
+    char *state;
+
+    if (!spec)
+        return; /* a half-made container has no saved config and no hooks to run */
+    if (hooks_present(&spec->hooks, HOOK_POSTSTOP)) {
+        state = hooks_state_json(spec, c->id, 0, c->record->bundle, "stopped");
+        hooks_run_warn(&spec->hooks, HOOK_POSTSTOP, state);
+        free(state);
+    }
+    spec_free(spec);
 }
 
 int container_destroy(struct container *c, struct error *err)
@@ -30,6 +49,7 @@ int container_destroy(struct container *c, struct error *err)
     wait_until_dead(record);
     if (record->cgroup_paths.count && cgroup_destroy(&record->cgroup_paths, err) < 0)
         return -1;
+    run_poststop_hooks(c);
     return container_remove_state(c, err);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/close_range.h>
 
+#include "../hooks/hooks.h"
 #include "../linux/caps.h"
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
@@ -67,11 +68,34 @@ static int setup_namespaces(const struct init_config *config, struct error *err)
     return 0;
 }
 
-static int setup_filesystem(const struct init_config *config, struct error *err)
+/* prestart and createRuntime run in the runtime's namespaces: the parent runs them while we
+ * wait; createContainer runs here, in the container's namespaces, before pivot_root. */
+static int run_creation_hooks(void *data, struct error *err)
+{
+    const struct init_config *config = data;
+    const struct spec_hooks *hooks = &config->spec->hooks;
+    cleanup_free char *state = NULL;
+
+    if (hooks_present(hooks, HOOK_PRESTART) || hooks_present(hooks, HOOK_CREATE_RUNTIME)) {
+        if (sync_send(config->sync_fd, SYNC_HOOKS, err) < 0 ||
+            sync_expect(config->sync_fd, SYNC_HOOKS_DONE, err) < 0)
+            return -1;
+    }
+    if (!hooks_present(hooks, HOOK_CREATE_CONTAINER))
+        return 0;
+    state = hooks_state_json(config->spec, config->id, config->host_pid, config->bundle,
+                             "creating");
+    return hooks_run(hooks, HOOK_CREATE_CONTAINER, state, err);
+}
+
+static int setup_filesystem(struct init_config *config, struct error *err)
 {
     const struct spec *spec = config->spec;
-    struct rootfs_options options = {
-        .spec = spec, .rootfs = config->rootfs, .no_pivot = config->no_pivot};
+    struct rootfs_options options = {.spec = spec,
+                                     .rootfs = config->rootfs,
+                                     .no_pivot = config->no_pivot,
+                                     .before_pivot = run_creation_hooks,
+                                     .before_pivot_data = config};
 
     /* Relative mount sources are relative to the bundle. */
     if (chdir(config->bundle) < 0)
@@ -173,6 +197,17 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     return seal_fds(config, err);
 }
 
+/* startContainer: in the container, after `start`, before the user's process. */
+static int run_start_hooks(const struct init_config *config, struct error *err)
+{
+    cleanup_free char *state = NULL;
+    if (!hooks_present(&config->spec->hooks, HOOK_START_CONTAINER))
+        return 0;
+    state = hooks_state_json(config->spec, config->id, config->host_pid, config->bundle,
+                             "created");
+    return hooks_run(&config->spec->hooks, HOOK_START_CONTAINER, state, err);
+}
+
 /* Blocks until `start` opens exec.fifo for reading. */
 static int wait_for_start(int fifo_fd, struct error *err)
 {
@@ -197,8 +232,10 @@ void init_main(struct init_config *config)
     /* Die with the parent while it still owns us; nobody may ptrace or read our memory. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_DUMPABLE, 0);
-    if (sync_expect(config->sync_fd, SYNC_GO, &err) < 0)
+    int32_t host_pid;
+    if (sync_expect_value(config->sync_fd, SYNC_GO, &host_pid, &err) < 0)
         _exit(1);
+    config->host_pid = host_pid;
     if (setup_inside(config, &executable, &err) < 0) {
         sync_send_error(config->sync_fd, &err);
         _exit(1);
@@ -208,7 +245,7 @@ void init_main(struct init_config *config)
     if (sync_send(config->sync_fd, SYNC_READY, &err) < 0)
         _exit(1);
     close(config->sync_fd);
-    if (wait_for_start(config->fifo_fd, &err) < 0) {
+    if (wait_for_start(config->fifo_fd, &err) < 0 || run_start_hooks(config, &err) < 0) {
         fprintf(stderr, "runc-go: %s\n", err.msg);
         _exit(1);
     }

@@ -23,6 +23,7 @@ struct init_config {
     const int *ns_fds;
     const enum spec_namespace_type *ns_types;
     int ns_count;
+    pid_t host_pid; /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
     int new_ns_flags;        /* namespaces the clone did not create (cgroup, time) */
     sigset_t original_mask; /* restored before execve */
 };

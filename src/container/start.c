@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../hooks/hooks.h"
 #include "../linux/proc.h"
+#include "../log.h"
 #include "../util.h"
 #include "container.h"
 #include "state.h"
@@ -34,6 +36,24 @@ static int release_init(struct container *c, struct error *err)
     return 0;
 }
 
+/* poststart failures are warnings: the container is already running (runtime.md). */
+static void run_poststart_hooks(const struct container *c)
+{
+    struct error err;
+    struct spec *spec = container_load_config(c, &err);
+    cleanup_free char *state = NULL;
+
+    if (!spec) {
+        log_warn("poststart hooks: %s", err.msg);
+        return;
+    }
+    if (hooks_present(&spec->hooks, HOOK_POSTSTART)) {
+        state = hooks_state_json(spec, c->id, c->record->pid, c->record->bundle, "running");
+        hooks_run_warn(&spec->hooks, HOOK_POSTSTART, state);
+    }
+    spec_free(spec);
+}
+
 int container_start(const char *root, const char *id, struct error *err)
 {
     cleanup_container struct container *c = container_load(root, id, err);
@@ -52,5 +72,8 @@ int container_start(const char *root, const char *id, struct error *err)
         return -1;
     free(c->record->status);
     c->record->status = xstrdup("running");
-    return container_save(c, err);
+    if (container_save(c, err) < 0)
+        return -1;
+    run_poststart_hooks(c);
+    return 0;
 }

@@ -118,11 +118,13 @@ int container_write_file(struct container *c, const char *name, const char *data
     cleanup_free char *tmp = xasprintf("%s.tmp", name);
     cleanup_close int fd = -1;
 
-    /* write + fsync + rename: a runtime killed mid-write leaves the old file or the new. */
+    /* write + rename: a runtime killed mid-write leaves the old file or the new. No fsync:
+     * the state lives on tmpfs (/run) and must survive a killed process, not a power cut;
+     * on a disk-backed --root an fsync would cost milliseconds per command. */
     fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return error_set(err, errno, "write %s", name);
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0 ||
+    if (write_all(fd, data, len) < 0 ||
         renameat(c->dirfd, tmp, c->dirfd, name) < 0) {
         error_set(err, errno, "write %s", name);
         unlinkat(c->dirfd, tmp, 0);

@@ -6,7 +6,12 @@
 
 int sync_send(int fd, enum sync_type type, struct error *err)
 {
-    struct sync_msg msg = {.type = type};
+    return sync_send_value(fd, type, 0, err);
+}
+
+int sync_send_value(int fd, enum sync_type type, int32_t value, struct error *err)
+{
+    struct sync_msg msg = {.type = type, .value = value};
     if (send(fd, &msg, sizeof msg, MSG_NOSIGNAL) != sizeof msg)
         return error_set(err, errno, "sync: send");
     return 0;
@@ -38,6 +43,12 @@ int sync_recv(int fd, struct sync_msg *msg, struct error *err)
 
 int sync_expect(int fd, enum sync_type type, struct error *err)
 {
+    int32_t ignored;
+    return sync_expect_value(fd, type, &ignored, err);
+}
+
+int sync_expect_value(int fd, enum sync_type type, int32_t *value, struct error *err)
+{
     struct sync_msg msg;
     if (sync_recv(fd, &msg, err) < 0)
         return -1;
@@ -48,5 +59,6 @@ int sync_expect(int fd, enum sync_type type, struct error *err)
     }
     if (msg.type != type)
         return error_set(err, EPROTO, "sync: expected message %d, got %u", type, msg.type);
+    *value = msg.value;
     return 0;
 }

@@ -16,20 +16,26 @@ enum sync_type {
     SYNC_GO = 1,
     SYNC_READY,
     SYNC_ERROR,
+    SYNC_HOOKS,      /* init: mounts done, run prestart/createRuntime before pivot_root */
+    SYNC_HOOKS_DONE, /* parent: they succeeded */
 };
 
 struct sync_msg {
     uint32_t type;
     int32_t errnum;
+    int32_t value; /* SYNC_GO: the init's pid as the host sees it */
     char text[ERROR_MSG_MAX];
 };
 
 int sync_send(int fd, enum sync_type type, struct error *err);
+int sync_send_value(int fd, enum sync_type type, int32_t value, struct error *err);
 /* Sends err's message as SYNC_ERROR (best effort: the parent may be gone). */
 void sync_send_error(int fd, const struct error *failure);
 /* Receives one message; a closed socket is reported as "init exited". */
 int sync_recv(int fd, struct sync_msg *msg, struct error *err);
 /* Receives and expects `type`; a SYNC_ERROR becomes err. */
 int sync_expect(int fd, enum sync_type type, struct error *err);
+/* Like sync_expect, also returning the message's value. */
+int sync_expect_value(int fd, enum sync_type type, int32_t *value, struct error *err);
 
 #endif

@@ -247,6 +247,8 @@ int rootfs_setup(const struct rootfs_options *options, struct error *err)
         return error_set(err, errno, "open rootfs %s", options->rootfs);
     if (setup_mounts(root_fd, options, err) < 0)
         return -1;
+    if (options->before_pivot && options->before_pivot(options->before_pivot_data, err) < 0)
+        return -1;
     if ((options->no_pivot ? move_into(options->rootfs, err) : pivot_into(options->rootfs, err)) <
         0)
         return error_prefix(err, "switch root");

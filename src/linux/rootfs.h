@@ -13,6 +13,10 @@ struct rootfs_options {
     const struct spec *spec;
     const char *rootfs; /* absolute, canonical path of the rootfs on the host */
     bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+    /* Called after the mounts, before the root switch (prestart, createRuntime and
+     * createContainer hooks run there); may be NULL. */
+    int (*before_pivot)(void *data, struct error *err);
+    void *before_pivot_data;
 };
 
 /* Prepares the whole filesystem view and switches the root to it:
