@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "../src/log.h"
 #include "../src/spec/spec.h"
@@ -11,6 +12,8 @@
 static const struct command *const commands[] = {
     &command_create, &command_delete, &command_exec,  &command_kill,  &command_list,
     &command_run,    &command_spec,   &command_start, &command_state,
+    &command_features,
+    &command_pause,  &command_resume, &command_ps,    &command_update, &command_events,
 };
 
 static void print_version(void)
@@ -73,6 +76,9 @@ static int dispatch(const struct global_options *global, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Before anything touches a container: a container process must not reach us through
+     * /proc/<pid>/exe, fd or mem (CVE-2019-5736, CVE-2016-9962). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     struct global_options global = {.root = "/run/runc-go", .log_format = "text",
                                      .rootless = "auto"};
     bool help = false, version = false;

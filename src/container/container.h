@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "../error.h"
@@ -65,6 +66,37 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct e
 int container_delete(const char *root, const char *id, bool force, struct error *err);
 /* runc's `state` JSON (pretty, no trailing newline). */
 char *container_state_json(const char *root, const char *id, struct error *err);
+
+/* `pause` / `resume`: freeze or thaw every process of a created or running container
+ * (runc's "container not running" / "container not paused" otherwise). */
+int container_pause(const char *root, const char *id, struct error *err);
+int container_resume(const char *root, const char *id, struct error *err);
+
+/* `ps`: with json, the container's host pids as runc prints them ("[1,2]\n", "null\n" when
+ * none); else the output of `ps ps_args` (default -ef) reduced to its header and the lines
+ * of the container's processes. */
+char *container_ps(const char *root, const char *id, bool json, const char *const *ps_args,
+                   size_t ps_args_count, struct error *err);
+
+/* `update`: runc's flags as given on the command line (NULL: not given). */
+struct update_options {
+    const char *root;
+    const char *id;
+    const char *resources; /* a LinuxResources JSON file, "-" for stdin: the flags are ignored */
+    const char *blkio_weight, *cpu_period, *cpu_quota, *cpu_burst, *cpu_share, *cpu_rt_period,
+        *cpu_rt_runtime, *cpu_idle, *cpuset_cpus, *cpuset_mems, *memory, *memory_reservation,
+        *memory_swap, *pids_limit, *kernel_memory, *kernel_memory_tcp, *l3_cache_schema,
+        *mem_bw_schema;
+};
+
+/* Applies the changes to the running container's cgroup and keeps the merged resources in
+ * the state directory for the next update. */
+int container_update(const struct update_options *options, struct error *err);
+
+/* `events`: with stats_only one stats event; otherwise a stats event every interval_ms and an
+ * "oom" event on each OOM kill, until the container stops. One JSON object per line. */
+int container_events(const char *root, const char *id, long long interval_ms, bool stats_only,
+                     FILE *out, struct error *err);
 
 struct container_summary {
     char *id;

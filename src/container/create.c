@@ -14,6 +14,7 @@
 
 #include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
+#include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../log.h"
@@ -32,6 +33,8 @@ struct create_context {
     struct container *container;
     int fifo_fd;
     int sync_fds[2];
+    int console_fd;      /* process.terminal: the socket the init sends the pty master over */
+    int console_recv_fd; /* foreground run: our end of that socket, else -1 */
     int ns_fds[SPEC_NS_COUNT];
     enum spec_namespace_type ns_types[SPEC_NS_COUNT];
     int ns_count;
@@ -52,6 +55,10 @@ static void context_release(struct create_context *ctx)
             close(ctx->sync_fds[i]);
     if (ctx->fifo_fd >= 0)
         close(ctx->fifo_fd);
+    if (ctx->console_fd >= 0)
+        close(ctx->console_fd);
+    if (ctx->console_recv_fd >= 0)
+        close(ctx->console_recv_fd);
     container_free(ctx->container);
     spec_strmap_free(&ctx->cgroup_paths);
     spec_free(ctx->spec);
@@ -84,17 +91,31 @@ static char **null_terminated(char **items, size_t count)
     return copy;
 }
 
+/* runc's checkTerminal, with its messages: `create` and `run -d` hand the pty master to
+ * --console-socket, a foreground `run` keeps it. */
+static int check_terminal(const struct create_context *ctx, struct error *err)
+{
+    bool detach = !ctx->options->foreground;
+    bool terminal = ctx->spec->process.terminal;
+    bool socket = ctx->options->console_socket && *ctx->options->console_socket;
+
+    if (detach && terminal && !socket)
+        return error_set(err, 0,
+                         "cannot allocate tty if runc will detach without setting console "
+                         "socket");
+    if ((!detach || !terminal) && socket)
+        return error_set(err, 0,
+                         "cannot use console socket if runc will not detach or allocate tty");
+    return 0;
+}
+
 static int check_supported(const struct create_context *ctx, struct error *err)
 {
     const struct spec *spec = ctx->spec;
     bool user_ns = spec_find_namespace(spec, SPEC_NS_USER) != NULL;
 
-    if (ctx->options->console_socket)
-        return error_set(err, ENOTSUP, "--console-socket: terminals are not supported yet");
-    if (spec->process.terminal)
-        return error_set(err, ENOTSUP,
-                         "config.json: process.terminal: terminals are not supported yet "
-                         "(set it to false)");
+    if (check_terminal(ctx, err) < 0)
+        return -1;
     if (ctx->options->systemd_cgroup)
         return error_set(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not "
                                        "supported yet");
@@ -178,6 +199,38 @@ static int prepare_state(struct create_context *ctx, struct error *err)
                                 &ctx->cgroup_paths, err);
 }
 
+/* Connected before the init exists, as runc does: the init only sends over it. */
+static int prepare_console(struct create_context *ctx, struct error *err)
+{
+    int floor = 3 + ctx->options->preserve_fds, pair[2];
+
+    if (!ctx->spec->process.terminal)
+        return 0;
+    if (ctx->options->console_socket && *ctx->options->console_socket) {
+        ctx->console_fd = console_connect(ctx->options->console_socket, err);
+        if (ctx->console_fd < 0)
+            return -1;
+    } else {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+            return error_set(err, errno, "socketpair");
+        ctx->console_recv_fd = pair[0];
+        ctx->console_fd = pair[1];
+        if ((ctx->console_recv_fd = move_above(ctx->console_recv_fd, floor, err)) < 0)
+            return -1;
+    }
+    ctx->console_fd = move_above(ctx->console_fd, floor, err);
+    return ctx->console_fd < 0 ? -1 : 0;
+}
+
+/* The init sent the master before SYNC_READY: it is waiting in the socket. */
+static int receive_console(struct create_context *ctx, int *console_master, struct error *err)
+{
+    if (ctx->console_recv_fd < 0)
+        return 0;
+    *console_master = console_recv_fd(ctx->console_recv_fd, true, err);
+    return *console_master < 0 ? -1 : 0;
+}
+
 static int joined_pid_namespace(const struct create_context *ctx)
 {
     for (int i = 0; i < ctx->ns_count; i++)
@@ -200,8 +253,10 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         .rootfs = ctx->rootfs, .argv = ctx->argv, .envp = ctx->envp,
         .no_pivot = ctx->options->no_pivot, .no_new_keyring = ctx->options->no_new_keyring,
         .preserve_fds = ctx->options->preserve_fds, .sync_fd = ctx->sync_fds[1],
-        .fifo_fd = ctx->fifo_fd, .ns_fds = ctx->ns_fds, .ns_types = ctx->ns_types,
-        .ns_count = ctx->ns_count, .new_ns_flags = deferred, .original_mask = *mask};
+        .fifo_fd = ctx->fifo_fd, .console_fd = ctx->console_fd,
+        .console_proxied = ctx->console_recv_fd >= 0, .ns_fds = ctx->ns_fds,
+        .ns_types = ctx->ns_types, .ns_count = ctx->ns_count, .new_ns_flags = deferred,
+        .original_mask = *mask};
 
     /* setns(CLONE_NEWPID) moves only our future children: join for the clone, then back. */
     if (pid_ns >= 0) {
@@ -215,6 +270,8 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         /* The state dir's flock would outlive `create` in our copy of the fd. */
         close(ctx->container->dirfd);
         close(ctx->sync_fds[0]);
+        if (ctx->console_recv_fd >= 0)
+            close(ctx->console_recv_fd);
         init_main(&config);
     }
     if (ctx->pid < 0)
@@ -223,6 +280,9 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         return error_set(err, errno, "return to own pid namespace");
     close(ctx->sync_fds[1]);
     ctx->sync_fds[1] = -1;
+    if (ctx->console_fd >= 0)
+        close(ctx->console_fd);
+    ctx->console_fd = -1;
     return ctx->pid < 0 ? -1 : 0;
 }
 
@@ -312,24 +372,36 @@ static int record_state(struct create_context *ctx, struct error *err)
 
 int container_create_with_mask(const struct create_options *options,
                                const sigset_t *original_mask, pid_t *init_pid,
-                               struct error *err)
+                               int *console_master, struct error *err)
 {
-    struct create_context ctx = {.options = options, .fifo_fd = -1, .sync_fds = {-1, -1}};
+    struct create_context ctx = {.options = options,
+                                 .fifo_fd = -1,
+                                 .sync_fds = {-1, -1},
+                                 .console_fd = -1,
+                                 .console_recv_fd = -1};
+    cleanup_close int master = -1;
     int result;
 
     result = prepare_bundle(&ctx, err);
     if (result == 0)
         result = prepare_state(&ctx, err);
     if (result == 0)
+        result = prepare_console(&ctx, err);
+    if (result == 0)
         result = spawn_init(&ctx, original_mask, err);
     if (result == 0)
         result = configure_init(&ctx, err);
     if (result == 0)
+        result = receive_console(&ctx, &master, err);
+    if (result == 0)
         result = record_state(&ctx, err);
-    if (result < 0)
+    if (result < 0) {
         context_rollback(&ctx);
-    else
+    } else {
         *init_pid = ctx.pid;
+        if (console_master)
+            *console_master = take_fd(&master);
+    }
     context_release(&ctx);
     return result;
 }
@@ -338,5 +410,5 @@ int container_create(const struct create_options *options, pid_t *init_pid, stru
 {
     sigset_t mask;
     sigprocmask(SIG_SETMASK, NULL, &mask);
-    return container_create_with_mask(options, &mask, init_pid, err);
+    return container_create_with_mask(options, &mask, init_pid, NULL, err);
 }

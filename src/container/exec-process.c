@@ -289,7 +289,5 @@ int exec_check_io(const struct exec_context *ctx, struct error *err)
         return error_set(err, 0,
                          "cannot use console socket if runc will not detach or "
                          "allocate tty");
-    if (terminal)
-        return error_set(err, 0, "exec: terminals are not supported yet");
     return 0;
 }

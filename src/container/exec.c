@@ -25,10 +25,12 @@
 #include <unistd.h>
 
 #include "../linux/cgroup.h"
+#include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../log.h"
 #include "../util.h"
+#include "console-proxy.h"
 #include "exec-internal.h"
 #include "process-setup.h"
 #include "sync.h"
@@ -54,6 +56,10 @@ static void context_release(struct exec_context *ctx)
     for (int i = 0; i < 2; i++)
         if (ctx->sync_fds[i] >= 0)
             close(ctx->sync_fds[i]);
+    if (ctx->console_fd >= 0)
+        close(ctx->console_fd);
+    if (ctx->console_recv_fd >= 0)
+        close(ctx->console_recv_fd);
     container_free(ctx->container);
     spec_process_free(ctx->file_process);
     spec_free(ctx->config);
@@ -162,6 +168,27 @@ static int join_namespaces(const struct exec_context *ctx, struct error *err)
     return 0;
 }
 
+/* In the container's mount namespace, as a session leader: the pty comes from the
+ * container's devpts. */
+static int setup_terminal(struct exec_context *ctx, struct error *err)
+{
+    const struct spec_process *process = ctx->process;
+    struct console_setup setup = {
+        .socket_fd = ctx->console_fd,
+        .has_size = process->has_console_size && process->console_height &&
+                    process->console_width,
+        .rows = (unsigned short)process->console_height,
+        .cols = (unsigned short)process->console_width,
+        .owner = process->user.uid,
+        .clear_onlcr = ctx->console_proxied,
+    };
+    int result = console_setup_terminal(&setup, err);
+
+    close(ctx->console_fd);
+    ctx->console_fd = -1;
+    return result;
+}
+
 static int child_setup(struct exec_context *ctx, char **executable, struct error *err)
 {
     const struct spec_process *process = ctx->process;
@@ -182,6 +209,8 @@ static int child_setup(struct exec_context *ctx, char **executable, struct error
     /* A session of its own, as runc's exec'd processes have. */
     if (result == 0 && setsid() < 0)
         result = error_set(err, errno, "setsid");
+    if (result == 0 && ctx->console_fd >= 0)
+        result = setup_terminal(ctx, err);
     if (result == 0)
         result = process_join_session_keyring(ctx->options->id, err);
     if (result == 0) {
@@ -208,6 +237,8 @@ __attribute__((noreturn)) static void child_main(struct exec_context *ctx)
     /* The state dir's flock must not outlive the runtime in our copy of the fd. */
     close(ctx->container->dirfd);
     close(ctx->sync_fds[0]);
+    if (ctx->console_recv_fd >= 0)
+        close(ctx->console_recv_fd);
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(1);
     if (child_setup(ctx, &executable, &err) < 0) {
@@ -226,6 +257,27 @@ __attribute__((noreturn)) static void child_main(struct exec_context *ctx)
     _exit(saved == ENOENT ? 127 : 126);
 }
 
+/* --console-socket is connected before the child exists, as runc does; without one the
+ * foreground runtime keeps the master (a socketpair). */
+static int prepare_console(struct exec_context *ctx, struct error *err)
+{
+    const char *path = ctx->options->console_socket;
+    int pair[2];
+
+    if (!ctx->process->terminal)
+        return 0;
+    if (path && *path) {
+        ctx->console_fd = console_connect(path, err);
+        return ctx->console_fd < 0 ? -1 : 0;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return error_set(err, errno, "socketpair");
+    ctx->console_recv_fd = pair[0];
+    ctx->console_fd = pair[1];
+    ctx->console_proxied = true;
+    return 0;
+}
+
 static int spawn_child(struct exec_context *ctx, struct error *err)
 {
     int pid_ns = -1, dumpable;
@@ -237,6 +289,8 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
             pid_ns = ctx->ns_fds[i];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->sync_fds) < 0)
         return error_set(err, errno, "socketpair");
+    if (prepare_console(ctx, err) < 0)
+        return -1;
     /* Foreground: every signal is blocked before the child exists, so none meant for it is
      * lost; they are forwarded once it runs. */
     sigfillset(&all);
@@ -267,6 +321,9 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
         return error_set(err, errno, "return to our own pid namespace");
     close(ctx->sync_fds[1]);
     ctx->sync_fds[1] = -1;
+    if (ctx->console_fd >= 0)
+        close(ctx->console_fd);
+    ctx->console_fd = -1;
     return ctx->pid < 0 ? -1 : 0;
 }
 
@@ -371,9 +428,20 @@ static int prepare(struct exec_context *ctx, struct error *err)
     return open_namespaces(ctx, err);
 }
 
+/* The child sent the master before SYNC_READY: it is waiting in the socket. */
+static int start_proxy(struct exec_context *ctx, struct console_proxy *proxy, struct error *err)
+{
+    int master = console_recv_fd(ctx->console_recv_fd, true, err);
+    if (master < 0)
+        return -1;
+    return console_proxy_start(proxy, master, err);
+}
+
 int container_exec(const struct exec_options *options, int *exit_status, struct error *err)
 {
-    struct exec_context ctx = {.options = options, .sync_fds = {-1, -1}};
+    struct exec_context ctx = {
+        .options = options, .sync_fds = {-1, -1}, .console_fd = -1, .console_recv_fd = -1};
+    cleanup_console_proxy struct console_proxy proxy = {.master = -1, .host_fd = -1};
     int result, status;
 
     *exit_status = 0;
@@ -382,14 +450,22 @@ int container_exec(const struct exec_options *options, int *exit_status, struct 
         result = spawn_child(&ctx, err);
     if (result == 0 && start_child(&ctx, err) < 0)
         result = error_prefix(err, START_FAILED);
+    if (result == 0 && ctx.console_recv_fd >= 0)
+        result = start_proxy(&ctx, &proxy, err);
     if (result == 0 && options->pid_file)
         result = write_pid_file(options->pid_file, ctx.pid, err);
-    if (result < 0) {
-        kill_child(&ctx);
-    } else if (!options->detach) {
-        status = forward_signals_until_exit(ctx.pid);
-        *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (result == 0 && !options->detach) {
+        status = proxy.master >= 0 ? console_proxy_wait(&proxy, ctx.pid, false, err)
+                                   : forward_signals_until_exit(ctx.pid);
+        if (status < 0)
+            result = -1;
+        else
+            *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
+    if (result < 0)
+        kill_child(&ctx);
+    /* The user's terminal is back before the signals are unblocked. */
+    console_proxy_stop(&proxy);
     context_release(&ctx);
     return result;
 }

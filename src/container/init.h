@@ -20,6 +20,8 @@ struct init_config {
     int preserve_fds;
     int sync_fd;  /* init's end of the sync socketpair */
     int fifo_fd;  /* O_PATH fd of exec.fifo */
+    int console_fd; /* process.terminal: the socket the pty master goes to, else -1 */
+    bool console_proxied; /* ... and the runtime proxies it (foreground run) */
     const int *ns_fds;
     const enum spec_namespace_type *ns_types;
     int ns_count;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "../log.h"
+#include "console-proxy.h"
 #include "create-internal.h"
 #include "state.h"
 
@@ -39,9 +40,23 @@ static int delete_after_run(const struct create_options *options, struct error *
     return container_destroy(c, err);
 }
 
+/* Created and started; with a terminal the user's is raw from before the start on. */
+static int create_and_start(const struct create_options *options, const sigset_t *original,
+                            pid_t *pid, struct console_proxy *proxy, struct error *err)
+{
+    int master = -1;
+
+    if (container_create_with_mask(options, original, pid, &master, err) < 0)
+        return -1;
+    if (master >= 0 && console_proxy_start(proxy, master, err) < 0)
+        return -1;
+    return container_start(options->root, options->id, err);
+}
+
 int container_run(const struct create_options *options, bool detach, bool keep, int *exit_status,
                   struct error *err)
 {
+    cleanup_console_proxy struct console_proxy proxy = {.master = -1, .host_fd = -1};
     sigset_t all, original;
     pid_t pid;
     int status;
@@ -61,14 +76,18 @@ int container_run(const struct create_options *options, bool detach, bool keep, 
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &original);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    if (container_create_with_mask(options, &original, &pid, err) < 0 ||
-        container_start(options->root, options->id, err) < 0) {
+    if (create_and_start(options, &original, &pid, &proxy, err) < 0 ||
+        (proxy.master >= 0 && (status = console_proxy_wait(&proxy, pid, true, err)) < 0)) {
         struct error ignored;
+        console_proxy_stop(&proxy);
         delete_after_run(options, &ignored);
         sigprocmask(SIG_SETMASK, &original, NULL);
         return -1;
     }
-    status = forward_signals_until_exit(pid);
+    if (proxy.master < 0)
+        status = forward_signals_until_exit(pid);
+    /* The user's terminal is back before anything else is printed. */
+    console_proxy_stop(&proxy);
     sigprocmask(SIG_SETMASK, &original, NULL);
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (!keep)

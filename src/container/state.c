@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../linux/cgroup.h"
 #include "../linux/proc.h"
 #include "../util.h"
 
@@ -149,10 +150,12 @@ enum container_status container_status(const struct container *c)
     struct stat st;
     if (!c->record || !proc_is_alive(c->record->pid, c->record->init_start_time))
         return STATUS_STOPPED;
+    /* Paused is what the freezer says, not what a command last wrote: runc checks it
+     * first, so a created container can be paused too. */
+    if (c->record->cgroup_paths.count && cgroup_is_frozen(&c->record->cgroup_paths))
+        return STATUS_PAUSED;
     if (fstatat(c->dirfd, EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
         return STATUS_CREATED;
-    if (strcmp(c->record->status, "paused") == 0)
-        return STATUS_PAUSED;
     return STATUS_RUNNING;
 }
 
@@ -167,6 +170,7 @@ int container_remove_state(struct container *c, struct error *err)
     unlinkat(c->dirfd, EXEC_FIFO, 0);
     unlinkat(c->dirfd, STATE_FILE ".tmp", 0);
     unlinkat(c->dirfd, CONFIG_FILE, 0);
+    unlinkat(c->dirfd, RESOURCES_FILE, 0);
     if (unlinkat(c->dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
         return error_set(err, errno, "remove %s/%s", c->dir, STATE_FILE);
     if (rmdir(c->dir) < 0 && errno != ENOENT)

@@ -12,6 +12,8 @@
 #define STATE_FILE "state.json"
 #define EXEC_FIFO "exec.fifo"
 #define CONFIG_FILE "config.json" /* the config the container was created with */
+/* linux.resources as `update` last left them (absent: the config's) */
+#define RESOURCES_FILE "resources.json"
 
 enum container_status {
     STATUS_CREATING,

@@ -1,49 +1,26 @@
-/* The cgroup manager: paths, creation, membership, signalling and removal, the same for
- * every hierarchy of a v1, v2 or hybrid host. */
+/* The cgroup manager: path resolution, the choice of backend for this host, and the hybrid
+ * backend composed of the v1 and v2 ones. */
 #include "cgroup-internal.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../spec/state-json.h"
 #include "../util.h"
 
-/* Lexically cleans an absolute path: no "//", ".", ".."; ".." never climbs above "/",
- * so a cgroupsPath can't leave the hierarchy. */
-static char *clean_absolute(const char *path)
+static const struct cgroup_backend *host_backend(void)
 {
-    size_t len = strlen(path);
-    char *out = xmalloc(len + 2);
-    cleanup_free char *copy = xstrdup(path);
-    char *save = NULL;
-    size_t out_len = 0;
-
-    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-        if (strcmp(part, ".") == 0)
-            continue;
-        if (strcmp(part, "..") == 0) {
-            while (out_len > 0 && out[out_len - 1] != '/')
-                out_len--;
-            if (out_len > 0)
-                out_len--;
-            continue;
-        }
-        out[out_len++] = '/';
-        memcpy(out + out_len, part, strlen(part));
-        out_len += strlen(part);
+    switch (cgroup_detect_mode()) {
+    case CGROUP_MODE_V2:
+        return &cgroup_backend_v2;
+    case CGROUP_MODE_HYBRID:
+        return &cgroup_backend_hybrid;
+    case CGROUP_MODE_V1:
+        break;
     }
-    if (out_len == 0)
-        out[out_len++] = '/';
-    out[out_len] = '\0';
-    return out;
+    return &cgroup_backend_v1;
 }
 
 int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_strmap *paths,
@@ -59,7 +36,7 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
         cleanup_free char *joined = wanted[0] == '/'
                                         ? xstrdup(wanted)
                                         : xasprintf("%s/%s", list[i].own_path, wanted);
-        cleanup_free char *clean = clean_absolute(joined);
+        cleanup_free char *clean = cgroup_clean_path(joined);
         cleanup_free char *dir = xasprintf("%s%s", list[i].mountpoint, clean);
         if (strcmp(clean, "/") == 0) {
             cgroup_hierarchies_free(list, count);
@@ -73,179 +50,252 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
     return 0;
 }
 
-/* mkdir -p; returns in *created_from the first directory this call made (for undo). */
-static int mkdir_parents(const char *dir, struct error *err)
+static int apply(const struct spec_strmap *paths, const struct spec_resources *r, bool update,
+                 struct error *err)
 {
-    cleanup_free char *copy = xstrdup(dir);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-            return error_set(err, errno, "mkdir %s", copy);
-        *p = '/';
-    }
-    if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-        return error_set(err, errno, "mkdir %s", copy);
-    return 0;
+    const struct cgroup_apply a = {
+        .r = r,
+        .update = update,
+        .origin = update ? "linux.resources" : "config.json: linux.resources",
+    };
+    /* Even without linux.resources the device rules apply (runc's defaults). */
+    return host_backend()->apply(paths, &a, err);
 }
 
-static int write_pid(const char *dir, pid_t pid, struct error *err)
+int cgroup_apply_resources(const struct spec_strmap *paths, const struct spec_resources *r,
+                           struct error *err)
 {
-    char value[32];
-    cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return error_set(err, errno, "open %s", dir);
-    snprintf(value, sizeof value, "%d", (int)pid);
-    if (write_file_at(dfd, "cgroup.procs", value, err) < 0)
-        return error_prefix(err, "%s", dir);
-    return 0;
+    return apply(paths, r, false, err);
 }
 
-int cgroup_enter(const struct spec_strmap *paths, pid_t pid, struct error *err)
+int cgroup_update_resources(const struct spec_strmap *paths, const struct spec_resources *r,
+                            struct error *err)
 {
-    for (size_t i = 0; i < paths->count; i++)
-        if (write_pid(paths->values[i], pid, err) < 0)
-            return error_prefix(err, "join cgroup");
-    return 0;
+    return apply(paths, r, true, err);
 }
 
 int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
                             pid_t pid, struct error *err)
 {
+    const struct cgroup_backend *b = host_backend();
     struct error ignored;
 
-    for (size_t i = 0; i < paths->count; i++) {
-        const char *dir = paths->values[i];
-        if (mkdir_parents(dir, err) < 0 ||
-            (strstr(paths->keys[i], "cpuset") && cgroup_v1_cpuset_init(dir, err) < 0)) {
-            cgroup_destroy(paths, &ignored);
-            return error_prefix(err, "create cgroup");
-        }
+    if (b->create(paths, err) < 0) {
+        b->destroy(paths, &ignored);
+        return error_prefix(err, "create cgroup");
     }
-    /* Limits first, then the init: it must never run unconstrained. */
+    /* Limits (and device rules) first, then the init: it must never run unconstrained. */
     if (cgroup_apply_resources(paths, resources, err) < 0) {
-        cgroup_destroy(paths, &ignored);
+        b->destroy(paths, &ignored);
         return -1;
     }
-    for (size_t i = 0; i < paths->count; i++)
-        if (write_pid(paths->values[i], pid, err) < 0) {
-            cgroup_destroy(paths, &ignored);
-            return error_prefix(err, "join cgroup");
-        }
+    if (b->enter(paths, pid, err) < 0) {
+        b->destroy(paths, &ignored);
+        return error_prefix(err, "join cgroup");
+    }
     return 0;
 }
 
-/* The directory to read membership from: the unified tree when present, else the first. */
-static const char *membership_dir(const struct spec_strmap *paths)
+int cgroup_enter(const struct spec_strmap *paths, pid_t pid, struct error *err)
 {
-    for (size_t i = 0; i < paths->count; i++)
-        if (strcmp(paths->keys[i], CGROUP_UNIFIED_KEY) == 0 &&
-            cgroup_detect_mode() == CGROUP_MODE_V2)
-            return paths->values[i];
-    for (size_t i = 0; i < paths->count; i++)
-        if (strstr(paths->keys[i], "pids") || strstr(paths->keys[i], "freezer"))
-            return paths->values[i];
-    return paths->count ? paths->values[0] : NULL;
-}
-
-static void collect_pids(const char *dir, pid_t **pids, size_t *count)
-{
-    cleanup_free char *procs_path = xasprintf("%s/cgroup.procs", dir);
-    cleanup_fclose FILE *f = fopen(procs_path, "re");
-    cleanup_closedir DIR *d = NULL;
-    struct dirent *de;
-    int pid;
-
-    if (f)
-        while (fscanf(f, "%d", &pid) == 1) {
-            *pids = xrealloc(*pids, (*count + 1) * sizeof **pids);
-            (*pids)[(*count)++] = pid;
-        }
-    d = opendir(dir);
-    while (d && (de = readdir(d)) != NULL) {
-        if (de->d_type != DT_DIR || de->d_name[0] == '.')
-            continue;
-        cleanup_free char *child = xasprintf("%s/%s", dir, de->d_name);
-        collect_pids(child, pids, count);
-    }
+    if (host_backend()->enter(paths, pid, err) < 0)
+        return error_prefix(err, "join cgroup");
+    return 0;
 }
 
 int cgroup_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count, struct error *err)
 {
-    const char *dir = membership_dir(paths);
     *pids = NULL;
     *count = 0;
-    if (!dir)
-        return error_set(err, ENOENT, "container has no cgroup");
-    collect_pids(dir, pids, count);
-    return 0;
-}
-
-static const char *freezer_dir(const struct spec_strmap *paths, bool *v2)
-{
-    for (size_t i = 0; i < paths->count; i++) {
-        if (strcmp(paths->keys[i], "freezer") == 0) {
-            *v2 = false;
-            return paths->values[i];
-        }
-        if (strcmp(paths->keys[i], CGROUP_UNIFIED_KEY) == 0 &&
-            cgroup_detect_mode() == CGROUP_MODE_V2) {
-            *v2 = true;
-            return paths->values[i];
-        }
-    }
-    return NULL;
+    return host_backend()->pids(paths, pids, count, err);
 }
 
 int cgroup_signal_all(const struct spec_strmap *paths, int sig, struct error *err)
 {
-    bool v2 = false;
-    const char *freezer = freezer_dir(paths, &v2);
-    cleanup_free pid_t *pids = NULL;
-    size_t count;
-    /* SIGKILL reaches frozen tasks; freezing stops a fork loop from outrunning the scan. */
-    bool freeze = freezer && cgroup_freeze_dir(freezer, v2, true) == 0;
-
-    if (cgroup_pids(paths, &pids, &count, err) < 0)
-        return -1;
-    for (size_t i = 0; i < count; i++)
-        if (kill(pids[i], sig) < 0 && errno != ESRCH)
-            error_set(err, errno, "kill %d", (int)pids[i]);
-    if (freeze)
-        cgroup_freeze_dir(freezer, v2, false);
-    return 0;
+    return host_backend()->kill(paths, sig, err);
 }
 
-static int remove_tree(const char *dir)
+int cgroup_freeze(const struct spec_strmap *paths, bool frozen, struct error *err)
 {
-    cleanup_closedir DIR *d = opendir(dir);
-    struct dirent *de;
+    return host_backend()->freeze(paths, frozen, err);
+}
 
-    if (!d)
-        return errno == ENOENT ? 0 : -1;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_type != DT_DIR || de->d_name[0] == '.')
-            continue;
-        cleanup_free char *child = xasprintf("%s/%s", dir, de->d_name);
-        remove_tree(child);
-    }
-    /* A cgroup is busy until the kernel has finished tearing its last task down. */
-    for (int attempt = 0; attempt < 100; attempt++) {
-        if (rmdir(dir) == 0 || errno == ENOENT)
-            return 0;
-        if (errno != EBUSY)
-            return -1;
-        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
-    }
-    return -1;
+bool cgroup_is_frozen(const struct spec_strmap *paths)
+{
+    return host_backend()->frozen(paths) == 1;
 }
 
 int cgroup_destroy(const struct spec_strmap *paths, struct error *err)
 {
-    int result = 0;
-    for (size_t i = 0; i < paths->count; i++)
-        if (remove_tree(paths->values[i]) < 0)
-            result = error_set(err, errno, "remove cgroup %s", paths->values[i]);
+    return host_backend()->destroy(paths, err);
+}
+
+int cgroup_stats(const struct spec_strmap *paths, struct cgroup_stats *stats, struct error *err)
+{
+    memset(stats, 0, sizeof *stats);
+    return host_backend()->stats(paths, stats, err);
+}
+
+void cgroup_stats_free(struct cgroup_stats *stats)
+{
+    free(stats->cpu.percpu);
+    free(stats->cpu.percpu_kernel);
+    free(stats->cpu.percpu_user);
+    free(stats->cpuset.cpus);
+    free(stats->cpuset.mems);
+    for (size_t i = 0; i < stats->memory.raw_count; i++)
+        free(stats->memory.raw[i].key);
+    free(stats->memory.raw);
+    for (size_t i = 0; i < CGROUP_BLKIO_TABLES; i++)
+        free(stats->blkio[i]);
+    for (size_t i = 0; i < stats->hugetlb_count; i++)
+        free(stats->hugetlb[i].page_size);
+    free(stats->hugetlb);
+    memset(stats, 0, sizeof *stats);
+}
+
+int cgroup_oom_watch_open(const struct spec_strmap *paths, struct cgroup_oom_watch **watch,
+                          struct error *err)
+{
+    *watch = NULL;
+    return host_backend()->oom_watch(paths, watch, err);
+}
+
+int cgroup_signal_frozen(const struct cgroup_backend *backend, const struct spec_strmap *paths,
+                         int sig, struct error *err)
+{
+    int was_frozen = backend->frozen(paths);
+    cleanup_free pid_t *pids = NULL;
+    size_t count = 0;
+    struct error ignored;
+    /* Frozen, a fork loop can't outrun the scan of cgroup.procs. */
+    bool froze = was_frozen == 0 && backend->freeze(paths, true, &ignored) == 0;
+    int result = backend->pids(paths, &pids, &count, err);
+
+    for (size_t i = 0; result == 0 && i < count; i++)
+        if (kill(pids[i], sig) < 0 && errno != ESRCH)
+            result = error_set(err, errno, "kill %d", (int)pids[i]);
+    /* Thawed at the end even when it was paused before, as runc 1.1 does: v1 tasks only act
+     * on a signal (SIGKILL included) once thawed. */
+    if (froze || was_frozen == 1)
+        backend->freeze(paths, false, &ignored);
     return result;
 }
+
+/* ------------------------------------------------------------ the hybrid backend */
+
+/* v1 for every controller; the unified tree for membership, and for hugetlb when the host
+ * offers it only there and its unified root delegates it (runc-go never changes the root of a
+ * hybrid host's unified tree: it belongs to the host's init). */
+static bool hugetlb_in_unified(const struct spec_strmap *paths)
+{
+    cleanup_free char *delegated = NULL;
+    char *save = NULL;
+
+    if (cgroup_v1_dir(paths, "hugetlb") || !cgroup_unified_dir(paths))
+        return false;
+    delegated = cgroup_read(cgroup_v2_mountpoint(), "cgroup.subtree_control");
+    for (char *c = delegated ? strtok_r(delegated, " ", &save) : NULL; c;
+         c = strtok_r(NULL, " ", &save))
+        if (strcmp(c, "hugetlb") == 0)
+            return true;
+    return false;
+}
+
+static int hybrid_create(const struct spec_strmap *paths, struct error *err)
+{
+    const char *unified = cgroup_unified_dir(paths);
+
+    if (cgroup_backend_v1.create(paths, err) < 0)
+        return -1;
+    return unified ? cgroup_mkdir_p(unified, err) : 0;
+}
+
+static int hybrid_enter(const struct spec_strmap *paths, pid_t pid, struct error *err)
+{
+    if (cgroup_backend_v1.enter(paths, pid, err) < 0)
+        return -1;
+    return cgroup_unified_dir(paths) ? cgroup_backend_v2.enter(paths, pid, err) : 0;
+}
+
+static int hybrid_apply(const struct spec_strmap *paths, const struct cgroup_apply *a,
+                        struct error *err)
+{
+    struct spec_resources v1_part;
+    struct cgroup_apply v1_apply = *a;
+
+    if (!a->r->hugepage_limits_count || !hugetlb_in_unified(paths))
+        return cgroup_v1_apply(paths, a, err);
+    v1_part = *a->r;
+    v1_part.hugepage_limits_count = 0;
+    v1_apply.r = &v1_part;
+    if (cgroup_v1_apply(paths, &v1_apply, err) < 0 ||
+        cgroup_v2_enable_controllers(cgroup_unified_dir(paths), err) < 0)
+        return -1;
+    return cgroup_v2_apply_hugetlb(cgroup_unified_dir(paths), a, err);
+}
+
+static int hybrid_stats(const struct spec_strmap *paths, struct cgroup_stats *stats,
+                        struct error *err)
+{
+    if (cgroup_v1_stats(paths, stats, err) < 0)
+        return -1;
+    if (!cgroup_v1_dir(paths, "hugetlb") && cgroup_unified_dir(paths) &&
+        cgroup_v2_has_controller(cgroup_unified_dir(paths), "hugetlb"))
+        cgroup_v2_stats_hugetlb(cgroup_unified_dir(paths), stats);
+    return 0;
+}
+
+static int hybrid_destroy(const struct spec_strmap *paths, struct error *err)
+{
+    int result = cgroup_backend_v1.destroy(paths, err);
+    struct error v2_err;
+
+    if (cgroup_unified_dir(paths) && cgroup_backend_v2.destroy(paths, &v2_err) < 0 &&
+        result == 0) {
+        *err = v2_err;
+        result = -1;
+    }
+    return result;
+}
+
+static int hybrid_freeze(const struct spec_strmap *paths, bool frozen, struct error *err)
+{
+    return cgroup_backend_v1.freeze(paths, frozen, err);
+}
+
+static int hybrid_frozen(const struct spec_strmap *paths)
+{
+    return cgroup_backend_v1.frozen(paths);
+}
+
+static int hybrid_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count,
+                       struct error *err)
+{
+    return cgroup_backend_v1.pids(paths, pids, count, err);
+}
+
+static int hybrid_kill(const struct spec_strmap *paths, int sig, struct error *err)
+{
+    return cgroup_backend_v1.kill(paths, sig, err);
+}
+
+static int hybrid_oom_watch(const struct spec_strmap *paths, struct cgroup_oom_watch **watch,
+                            struct error *err)
+{
+    return cgroup_backend_v1.oom_watch(paths, watch, err);
+}
+
+const struct cgroup_backend cgroup_backend_hybrid = {
+    .name = "hybrid",
+    .create = hybrid_create,
+    .enter = hybrid_enter,
+    .apply = hybrid_apply,
+    .freeze = hybrid_freeze,
+    .frozen = hybrid_frozen,
+    .pids = hybrid_pids,
+    .kill = hybrid_kill,
+    .stats = hybrid_stats,
+    .oom_watch = hybrid_oom_watch,
+    .destroy = hybrid_destroy,
+};

@@ -11,11 +11,12 @@
 #include "mounts.h"
 #include "path.h"
 
-/* Opens path inside the root; a missing path (ENOENT) is not an error: returns -1 with
- * *missing set. */
-static int open_existing(int root_fd, const char *path, bool *missing, struct error *err)
+/* Opens path inside the root (flags may add O_NOFOLLOW); a missing path (ENOENT) is not an
+ * error: returns -1 with *missing set. */
+static int open_existing(int root_fd, const char *path, int flags, bool *missing,
+                         struct error *err)
 {
-    int fd = path_open_in_root(root_fd, path, 0, err);
+    int fd = path_open_in_root(root_fd, path, flags, err);
     *missing = fd < 0 && err->errnum == ENOENT;
     if (*missing)
         error_clear(err);
@@ -25,7 +26,9 @@ static int open_existing(int root_fd, const char *path, bool *missing, struct er
 static int readonly_path(int root_fd, const char *path, struct error *err)
 {
     bool missing;
-    cleanup_close int fd = open_existing(root_fd, path, &missing, err);
+    /* A symlink is followed (inside the root), as runc does: what it names becomes read-only,
+     * which takes nothing from the container that the path did not already name. */
+    cleanup_close int fd = open_existing(root_fd, path, 0, &missing, err);
     if (fd < 0)
         return missing ? 0 : -1;
     /* Read-only on the detached clone, before it is attached: no writable window. */
@@ -58,11 +61,16 @@ static int open_dev_null(int root_fd, struct error *err)
     return take_fd(&fd);
 }
 
+/* The path itself is covered, never what a final symlink names: an image (or a volume) that
+ * makes a masked path a symlink must not get the runtime to mask a file of its choice instead
+ * (runc follows the link and masks the target). Over a symlink goes the /dev/null bind: a
+ * mount on the link's own dentry, which every lookup of the path crosses before it would
+ * follow the link. Earlier components are still resolved inside the root. */
 static int masked_path(int root_fd, int *dev_null, const char *path, struct error *err)
 {
     struct stat st;
     bool missing;
-    cleanup_close int fd = open_existing(root_fd, path, &missing, err);
+    cleanup_close int fd = open_existing(root_fd, path, O_NOFOLLOW, &missing, err);
 
     if (fd < 0)
         return missing ? 0 : -1;

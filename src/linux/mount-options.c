@@ -224,3 +224,20 @@ void mount_flags_to_attr(unsigned long flags, unsigned long cleared, uint64_t *a
             *attr_set |= MOUNT_ATTR_RELATIME;
     }
 }
+
+size_t mount_option_names(const char ***names)
+{
+    const char **list = xcalloc(ARRAY_SIZE(option_table), sizeof *list);
+    size_t count = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(option_table); i++) {
+        struct mount_options scratch = {0};
+        struct error err;
+
+        /* Asking option_apply() itself keeps the list in step with what a mount accepts. */
+        if (option_apply(&option_table[i], &scratch, &err) == 0)
+            list[count++] = option_table[i].name;
+    }
+    *names = list;
+    return count;
+}

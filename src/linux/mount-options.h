@@ -44,4 +44,9 @@ int mount_propagation_parse(const char *name, unsigned long *flags);
 void mount_flags_to_attr(unsigned long flags, unsigned long cleared, uint64_t *attr_set,
                          uint64_t *attr_clr);
 
+/* The option names a mount accepts, in table order: the table's entries that parse on their
+ * own ("idmap" and "ridmap" are there only to fail with a clear message). *names gets a
+ * malloc'd array of pointers to static strings: free the array, not the names. */
+size_t mount_option_names(const char ***names);
+
 #endif

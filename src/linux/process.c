@@ -120,7 +120,14 @@ char *process_find_executable(const struct spec_process *process, struct error *
     if (strchr(name, '/')) {
         if (check_executable(name, &failure) == 0)
             return xstrdup(name);
-        error_set(err, failure, "exec: \"%s\"", name);
+        /* Go's lower-case texts: engines map "no such file or directory" to exit 127 and
+         * "permission denied" to 126 by matching them. */
+        if (failure == ENOENT)
+            error_set(err, 0, "exec: \"%s\": stat %s: no such file or directory", name, name);
+        else if (failure == EACCES)
+            error_set(err, 0, "exec: \"%s\": permission denied", name);
+        else
+            error_set(err, failure, "exec: \"%s\"", name);
         return NULL;
     }
     dirs = xstrdup(path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -133,7 +140,7 @@ char *process_find_executable(const struct spec_process *process, struct error *
             failure = EACCES;
     }
     if (failure == EACCES)
-        error_set(err, EACCES, "exec: \"%s\"", name);
+        error_set(err, 0, "exec: \"%s\": permission denied", name);
     else
         error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
     return NULL;

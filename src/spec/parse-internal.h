@@ -41,6 +41,11 @@ int spec_fail(struct parse_ctx *ctx, const char *fmt, ...) __attribute__((format
 int spec_fail_key(struct parse_ctx *ctx, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Parses JSON text (at most max bytes) into a tree; errors name the file and are one line
+ * ("config.json: invalid JSON: ..."). */
+yajl_val spec_json_parse_text(const char *json, size_t len, size_t max, const char *file,
+                              struct error *err);
+
 /* Looks up key in an object. The last occurrence wins, as in Go's encoding/json which runc
  * uses, and JSON null counts as absent. */
 yajl_val spec_json_get(yajl_val obj, const char *key);

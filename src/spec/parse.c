@@ -1,5 +1,6 @@
 /* spec_parse() and spec_load_bundle(): config.json text to struct spec. */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include "../util.h"
@@ -65,29 +66,42 @@ static int parse_document(struct parse_ctx *ctx, yajl_val tree, struct spec *spe
     return spec_get_object(ctx, tree, "linux", spec_parse_linux_node, &spec->linux_);
 }
 
-struct spec *spec_parse(const char *json, size_t len, const char *file, struct error *err)
+yajl_val spec_json_parse_text(const char *json, size_t len, size_t max, const char *file,
+                              struct error *err)
 {
-    struct parse_ctx ctx = {.file = file ? file : "config.json", .err = err};
     cleanup_free char *text = NULL;
-    cleanup_yajl yajl_val tree = NULL;
     char yajl_msg[1024] = "";
-    struct spec *spec;
+    yajl_val tree;
 
     if (!json)
         len = 0;
+    if (len > max) {
+        error_set(err, EFBIG, "%s: larger than %zu bytes", file, max);
+        return NULL;
+    }
     /* yajl_tree_parse() reads a C string: an embedded NUL would silently end the document. */
     if (len > 0 && memchr(json, '\0', len)) {
-        error_set(err, 0, "%s: invalid JSON: unexpected NUL byte", ctx.file);
+        error_set(err, 0, "%s: invalid JSON: unexpected NUL byte", file);
         return NULL;
     }
     text = xstrndup(len > 0 ? json : "", len);
     tree = yajl_tree_parse(text, yajl_msg, sizeof yajl_msg);
     if (!tree) {
         flatten_whitespace(yajl_msg);
-        error_set(err, 0, "%s: invalid JSON: %s", ctx.file,
-                  yajl_msg[0] ? yajl_msg : "unknown error");
+        error_set(err, 0, "%s: invalid JSON: %s", file, yajl_msg[0] ? yajl_msg : "unknown error");
         return NULL;
     }
+    return tree;
+}
+
+struct spec *spec_parse(const char *json, size_t len, const char *file, struct error *err)
+{
+    struct parse_ctx ctx = {.file = file ? file : "config.json", .err = err};
+    cleanup_yajl yajl_val tree = spec_json_parse_text(json, len, CONFIG_MAX_BYTES, ctx.file, err);
+    struct spec *spec;
+
+    if (!tree)
+        return NULL;
     spec = xcalloc(1, sizeof *spec);
     if (parse_document(&ctx, tree, spec) < 0) {
         spec_free(spec);

@@ -350,6 +350,11 @@ int spec_validate(const struct spec *spec, const char *file, bool need_process, 
 
 void spec_free(struct spec *spec);
 
+/* A LinuxResources object on its own, as `update --resources` reads it. */
+struct spec_resources *spec_parse_resources(const char *json, size_t len, const char *file,
+                                            struct error *err);
+void spec_resources_free(struct spec_resources *resources);
+
 /* Parses a process.json (the `process` object of config.json on its own, as `exec --process`
  * takes it). Errors name `file` and the field ("process.json: user.uid: expected integer");
  * rlimit and scheduler values are validated, while args/cwd are left to the caller (exec

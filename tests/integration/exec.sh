@@ -361,14 +361,6 @@ test_terminal_checks() {
 	expect_err_contains "cannot use console socket if runc will not detach or allocate tty"
 }
 
-test_tty_not_supported_yet() {
-	require_runc_go
-	started_container
-	rt exec -t "$ID" true
-	expect_rc 255 "exec -t"
-	expect_err_contains "exec: terminals are not supported yet"
-}
-
 test_sub_cgroup() {
 	started_container
 	local dir sub key

@@ -1,0 +1,401 @@
+# Helpers for tests/integration/engine-*.sh: start a real engine (dockerd,
+# containerd, podman) from Debian's packages on its own sockets and
+# directories, drive runc-go through it, stop it, and remove what it made.
+# Sourced after tests/lib.sh (which gives TEST_TMP, RUNTIME and reporting).
+#
+# Everything an engine writes goes under $ENGINE_DIR (inside TEST_TMP): data
+# roots, state dirs, sockets, the runtime's --root, logs. Every container goes
+# into the cgroup parent $ENGINE_CGROUP, an absolute path unique to this
+# script, so it never lands in the host's own (process_api) cgroup and the
+# cleanup knows which processes and cgroups are ours. Daemons are started in
+# the background of the script's main shell and stopped by the pid recorded
+# then: SIGTERM, then SIGKILL after a timeout. They also get a parent-death
+# SIGTERM, so a script killed with SIGKILL does not leave them running.
+#
+# Environment:
+#   ENGINE_TIMEOUT  seconds allowed for one engine command (default 60)
+#   ENGINE_KEEP=1   keep $ENGINE_DIR (logs) after the run, for debugging; the
+#                   daemons are stopped and mounts removed all the same
+
+ENGINE_DIR=$TEST_TMP/e
+ENGINE_OUTER_TMP=${TMPDIR:-/tmp}
+ENGINE_CGROUP=/rgo-$SCRIPT_NAME-$$
+ENGINE_TIMEOUT=${ENGINE_TIMEOUT:-60}
+ENGINE_PIDS=()
+ENGINE_NAMES=()
+# host paths an engine writes whatever its flags say: removed at the end if
+# the script's engine created them (see engine_note_host_path)
+ENGINE_HOST_PATHS=()
+mkdir -p "$ENGINE_DIR"
+chmod 755 "$ENGINE_DIR"
+
+# ---------------------------------------------------------------- commands
+
+# ecmd CMD...: run an engine command with a timeout; sets OUT, ERR, RC like
+# lib.sh's rt. stdin is /dev/null; ecmd_in INPUT CMD... feeds INPUT instead.
+ecmd() { ecmd_in "" "$@" </dev/null; }
+
+ecmd_in() {
+	local input=$1
+	shift
+	local out=$TEST_TMP/out.$BASHPID err=$TEST_TMP/err.$BASHPID
+	if [[ -n $input ]]; then
+		timeout -k 5 "$ENGINE_TIMEOUT" "$@" <<<"$input" >"$out" 2>"$err"
+	else
+		timeout -k 5 "$ENGINE_TIMEOUT" "$@" </dev/null >"$out" 2>"$err"
+	fi
+	RC=$?
+	OUT=$(cat "$out")
+	ERR=$(cat "$err")
+	[[ $RC -eq 124 ]] && ERR="(timed out after ${ENGINE_TIMEOUT}s) $ERR"
+	return 0
+}
+
+# ecmd_ok WHAT CMD...: ecmd, fail the test unless it exits 0.
+ecmd_ok() {
+	local what=$1
+	shift
+	ecmd "$@"
+	[[ $RC -eq 0 ]] || fail "$what exited $RC: $ERR $(engine_hint "$ERR")"
+}
+
+# runtime_has COMMAND: the runtime under test knows the subcommand.
+runtime_has() { "$RUNTIME" "$1" --help >/dev/null 2>&1; }
+
+# engine_hint ERROR: name the runtime feature an engine error points at,
+# judged from the runtime itself, so the hint goes away when it lands.
+engine_hint() {
+	local e=$1 cmd
+	for cmd in pause resume ps update; do
+		if [[ $e == *"$cmd"* ]] && ! runtime_has "$cmd"; then
+			echo "[runtime feature missing: $(basename "$RUNTIME") has no '$cmd' command]"
+			return
+		fi
+	done
+	if [[ $e == *console* || $e == *tty* || $e == *pty* ]]; then
+		echo "[runtime feature: terminal (--console-socket / process.terminal)]"
+	fi
+}
+
+# wait_until SECONDS CMD...: poll CMD (10 times a second) until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[[ $SECONDS -ge $deadline ]] && return 1
+		sleep 0.1
+	done
+}
+
+# --------------------------------------------------------------- install
+
+# engine_require BINARY...: print what is missing (nothing if all are there).
+engine_require() {
+	local b missing=()
+	for b in "$@"; do
+		[[ -x $b ]] || command -v "$b" >/dev/null 2>&1 || missing+=("$b")
+	done
+	[[ ${#missing[@]} -eq 0 ]] || echo "not installed: ${missing[*]} (scripts/deps.sh installs them)"
+}
+
+# ------------------------------------------------------------------ images
+
+# engine_image_rootfs DIR: a busybox rootfs from Debian's busybox-static, as
+# a directory DIR/rootfs and a tar DIR/rootfs.tar (ownership root, mtime 0:
+# the same bytes, so the same layer digest, every time).
+engine_image_rootfs() {
+	local dir=$1 busybox=/bin/busybox applet
+	[[ -x $busybox ]] || { echo "$busybox missing (busybox-static)" >&2; return 1; }
+	local r=$dir/rootfs
+	mkdir -p "$r"/{bin,etc,proc,sys,dev,tmp,root,home/user} || return 1
+	chmod 1777 "$r/tmp"
+	chmod 700 "$r/root"
+	cp "$busybox" "$r/bin/busybox" || return 1
+	for applet in $("$busybox" --list); do
+		[[ $applet == busybox ]] || ln -sf busybox "$r/bin/$applet"
+	done
+	cat >"$r/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		user:x:1000:1000:user:/home/user:/bin/sh
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$r/etc/group" <<-'EOF'
+		root:x:0:
+		user:x:1000:
+		nogroup:x:65534:
+	EOF
+	chown 1000:1000 "$r/home/user"
+	tar -C "$r" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+		-cf "$dir/rootfs.tar" . || return 1
+}
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# engine_blob DIR FILE: move FILE into DIR/blobs/sha256/, print its digest.
+engine_blob() {
+	local digest
+	digest=$(sha256_of "$2")
+	mv "$2" "$1/blobs/sha256/$digest"
+	echo "$digest"
+}
+
+# engine_image_oci DIR NAME: DIR/oci.tar, an OCI image layout archive of
+# DIR/rootfs.tar for `ctr image import` (the image is named NAME by the
+# io.containerd.image.name annotation); its manifest.json also lets
+# `docker load` take it.
+engine_image_oci() {
+	local dir=$1 name=$2 lay=$1/oci arch
+	arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
+	case $arch in
+	i386) arch=386 ;;
+	armhf | armel) arch=arm ;;
+	ppc64el) arch=ppc64le ;;
+	esac
+	rm -rf "$lay"
+	mkdir -p "$lay/blobs/sha256"
+	cp "$dir/rootfs.tar" "$lay/layer.tmp"
+	local layer layer_size config config_size manifest manifest_size
+	layer_size=$(stat -c %s "$lay/layer.tmp")
+	layer=$(engine_blob "$lay" "$lay/layer.tmp")
+	jq -n --arg arch "$arch" --arg diff "sha256:$layer" '{
+		architecture: $arch, os: "linux",
+		created: "1970-01-01T00:00:00Z",
+		config: {
+			Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+			Cmd: ["sh"], WorkingDir: "/"
+		},
+		rootfs: {type: "layers", diff_ids: [$diff]},
+		history: [{created: "1970-01-01T00:00:00Z", created_by: "runc-go tests: busybox-static"}]
+	}' >"$lay/config.tmp" || return 1
+	config_size=$(stat -c %s "$lay/config.tmp")
+	config=$(engine_blob "$lay" "$lay/config.tmp")
+	jq -n --arg c "sha256:$config" --argjson cs "$config_size" \
+		--arg l "sha256:$layer" --argjson ls "$layer_size" '{
+		schemaVersion: 2,
+		mediaType: "application/vnd.oci.image.manifest.v1+json",
+		config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]
+	}' >"$lay/manifest.tmp" || return 1
+	manifest_size=$(stat -c %s "$lay/manifest.tmp")
+	manifest=$(engine_blob "$lay" "$lay/manifest.tmp")
+	jq -n --arg m "sha256:$manifest" --argjson ms "$manifest_size" \
+		--arg name "$name" --arg arch "$arch" '{
+		schemaVersion: 2,
+		manifests: [{
+			mediaType: "application/vnd.oci.image.manifest.v1+json",
+			digest: $m, size: $ms,
+			platform: {architecture: $arch, os: "linux"},
+			annotations: {
+				"io.containerd.image.name": $name,
+				"org.opencontainers.image.ref.name": ($name | sub(".*:"; ""))
+			}
+		}]
+	}' >"$lay/index.json" || return 1
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$lay/oci-layout"
+	jq -n --arg c "blobs/sha256/$config" --arg l "blobs/sha256/$layer" --arg name "$name" \
+		'[{Config: $c, RepoTags: [$name], Layers: [$l]}]' >"$lay/manifest.json" || return 1
+	tar -C "$lay" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+		-cf "$dir/oci.tar" oci-layout index.json manifest.json blobs
+}
+
+# ----------------------------------------------------------------- daemons
+
+# engine_note_host_path PATH: PATH is outside ENGINE_DIR and the engine
+# writes it whatever its flags say; if it does not exist yet, the cleanup
+# removes it (a directory only once empty: another engine may be using it).
+engine_note_host_path() {
+	[[ -e $1 ]] || ENGINE_HOST_PATHS+=("$1")
+}
+
+# engine_spawn NAME LOG CMD...: start daemon CMD in the background of the
+# main shell (call it there, not in $(...) or a test's subshell), output to
+# LOG; sets ENGINE_PID. setpriv gives it SIGTERM when this shell dies.
+engine_spawn() {
+	local name=$1 log=$2
+	shift 2
+	# TMPDIR: the shims write their process files and console sockets there
+	mkdir -p "$ENGINE_DIR/tmp"
+	if command -v setpriv >/dev/null 2>&1; then
+		TMPDIR=$ENGINE_DIR/tmp setpriv --pdeathsig TERM -- "$@" </dev/null >>"$log" 2>&1 &
+	else
+		TMPDIR=$ENGINE_DIR/tmp "$@" </dev/null >>"$log" 2>&1 &
+	fi
+	ENGINE_PID=$!
+	ENGINE_PIDS+=("$ENGINE_PID")
+	ENGINE_NAMES+=("$name")
+}
+
+# engine_wait_ready SECONDS PID CMD...: wait until CMD succeeds; fail (1) if
+# PID exits first or the time runs out.
+engine_wait_ready() {
+	local deadline=$((SECONDS + $1)) pid=$2
+	shift 2
+	while ! timeout -k 2 10 "$@" </dev/null >/dev/null 2>&1; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		[[ $SECONDS -ge $deadline ]] && return 1
+		sleep 0.1
+	done
+}
+
+# engine_stop PID [SECONDS]: SIGTERM, SIGKILL after SECONDS (default 15),
+# then reap. Only ever a pid this script started.
+engine_stop() {
+	local pid=$1 secs=${2:-15} i
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# Processes that are ours though this shell did not fork them: those whose
+# command line names ENGINE_DIR (a daemon's own children such as dockerd's
+# containerd, the shims, conmon: they all carry our private paths), and those
+# in a cgroup under ENGINE_CGROUP (the containers). Never this shell.
+engine_leftover_pids() {
+	local pat=$TEST_TMP/engine-pat.$BASHPID
+	printf '%s\n' "$ENGINE_DIR" >"$pat.dir"
+	printf ':%s/\n' "$ENGINE_CGROUP" >"$pat.cg"
+	{
+		grep -lazF -f "$pat.dir" /proc/[0-9]*/cmdline
+		grep -lF -f "$pat.cg" /proc/[0-9]*/cgroup
+	} 2>/dev/null | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | sort -un |
+		grep -vxF -e "$$" -e "$BASHPID" | while read -r pid; do
+		# a zombie holds nothing but its pid; its reaper (the host's
+		# init after reparenting) may be slow
+		[[ $(sed -n 's/.*) \(.\).*/\1/p' "/proc/$pid/stat" 2>/dev/null) == [^ZX] ]] && echo "$pid"
+	done
+	rm -f "$pat".*
+}
+
+# Cgroup directories of ENGINE_CGROUP in every hierarchy.
+engine_cgroup_dirs() {
+	local root
+	for root in $(cgroup_roots); do
+		[[ -d $root$ENGINE_CGROUP ]] && echo "$root$ENGINE_CGROUP"
+	done
+}
+
+# Mount points at or under ENGINE_DIR in this mount namespace, deepest first.
+engine_mounts() {
+	awk -v t="$ENGINE_DIR" '$5 == t || index($5, t "/") == 1 {print $5}' /proc/self/mountinfo |
+		sort -r
+}
+
+# engine_cleanup: stop the daemons (last started first), kill what they left
+# (only processes found by engine_leftover_pids), unmount everything under
+# ENGINE_DIR, remove the cgroups and the host paths the engines created.
+# Runs at exit; the engine scripts set ENGINE_PRE_STOP to a function that
+# removes their containers through the engine first.
+engine_cleanup() {
+	local i pids m d
+	[[ -n ${ENGINE_CLEANED:-} ]] && return 0
+	ENGINE_CLEANED=1
+	if [[ -n ${ENGINE_PRE_STOP:-} && ${#ENGINE_PIDS[@]} -gt 0 ]]; then
+		"$ENGINE_PRE_STOP" >/dev/null 2>&1
+	fi
+	for ((i = ${#ENGINE_PIDS[@]} - 1; i >= 0; i--)); do
+		engine_stop "${ENGINE_PIDS[i]}" 15
+	done
+	ENGINE_PIDS=()
+	for i in 1 2 3; do
+		pids=$(engine_leftover_pids)
+		[[ -z $pids ]] && break
+		# shims and conmon first get a chance to clean up after themselves
+		[[ $i -eq 1 ]] && { kill -TERM $pids 2>/dev/null; sleep 1; continue; }
+		kill -KILL $pids 2>/dev/null
+		sleep 0.2
+	done
+	for m in $(engine_mounts); do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	for d in $(engine_cgroup_dirs); do
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	# deepest first: a directory goes once what it holds is gone
+	for d in $(printf '%s\n' "${ENGINE_HOST_PATHS[@]}" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2-); do
+		if [[ -d $d && ! -L $d ]]; then
+			rmdir "$d" 2>/dev/null
+		elif [[ -e $d || -L $d ]]; then
+			rm -f "$d"
+		fi
+	done
+	if [[ ${ENGINE_KEEP:-} == 1 && -d $ENGINE_DIR ]]; then
+		local keep=$ENGINE_OUTER_TMP/rgo-$SCRIPT_NAME-logs.$$
+		mkdir -p "$keep"
+		find "$ENGINE_DIR" -maxdepth 3 \( -name '*.log' -o -name 'log.json' -o -name '*.toml' -o -name '*.conf' -o -name '*.json' \) \
+			-size -10M -exec cp --parents {} "$keep" \; 2>/dev/null
+		echo "engine logs kept in $keep" >&2
+	fi
+}
+
+# engine_leftovers: what the cleanup could not remove (empty if clean).
+engine_leftovers() {
+	local what=() x
+	local pid
+	x=$(for pid in $(engine_leftover_pids); do
+		echo "$pid($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80))"
+	done | tr '\n' ' ')
+	[[ -n $x ]] && what+=("processes: $x")
+	x=$(engine_mounts | tr '\n' ' ')
+	[[ -n $x ]] && what+=("mounts: $x")
+	x=$(engine_cgroup_dirs | tr '\n' ' ')
+	[[ -n $x ]] && what+=("cgroups: $x")
+	[[ ${#what[@]} -gt 0 ]] && echo "${what[*]}"
+	return 0
+}
+
+trap 'engine_cleanup; cleanup_all' EXIT
+
+# ------------------------------------------------------------------ runner
+
+# engine_main START_FUNCTION: run the script's tests against an engine that
+# START_FUNCTION starts (in this shell). If it returns non-zero: one SKIP
+# line with the reason it sets in ENGINE_SKIP (the engine cannot run here),
+# or one FAIL line if it sets ENGINE_FAIL instead (it ran, but the setup
+# after it, such as importing the image, failed). A last test checks that stopping
+# the engine left nothing behind.
+engine_main() {
+	local start=$1 fn any=0 t0=$SECONDS
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "SKIP $SCRIPT_NAME: engine tests need root"
+		return 0
+	fi
+	if [[ ! -x $RUNTIME ]]; then
+		echo "FAIL $SCRIPT_NAME: runtime $RUNTIME is not an executable (set RUNTIME or build it)"
+		exit 1
+	fi
+	for fn in $(grep -oE '^test_[A-Za-z0-9_]+' "$0"); do
+		[[ -z ${TEST_FILTER:-} || $SCRIPT_NAME/${fn#test_} =~ $TEST_FILTER ]] && any=1
+	done
+	[[ $any -eq 1 ]] || return 0
+	ENGINE_SKIP=""
+	ENGINE_FAIL=""
+	if ! "$start"; then
+		if [[ -n $ENGINE_FAIL ]]; then
+			echo "FAIL $SCRIPT_NAME/setup: $(one_line "$ENGINE_FAIL")"
+			return 1
+		fi
+		echo "SKIP $SCRIPT_NAME: $(one_line "${ENGINE_SKIP:-the engine did not start}")"
+		return 0
+	fi
+	echo "# $SCRIPT_NAME: engine ready in $((SECONDS - t0)) s" >&2
+	local rc=0
+	run_tests || rc=1
+	echo "# $SCRIPT_NAME: tests done at $((SECONDS - t0)) s" >&2
+	engine_cleanup
+	local left
+	left=$(engine_leftovers)
+	if [[ -n $left ]]; then
+		echo "FAIL $SCRIPT_NAME/cleanup: the engine left $left"
+		rc=1
+	else
+		echo "PASS $SCRIPT_NAME/cleanup"
+	fi
+	echo "# $SCRIPT_NAME: engine stopped at $((SECONDS - t0)) s" >&2
+	return $rc
+}
