@@ -1,10 +1,12 @@
 /* runc-go's entry point: global flags, then the subcommand table. */
+#include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "../src/linux/sealed-binary.h"
 #include "../src/log.h"
 #include "../src/spec/spec.h"
 #include "cmd.h"
@@ -60,6 +62,12 @@ static int setup_logging(const struct global_options *global)
     return log_init(global->log, format, global->debug);
 }
 
+/* The commands whose processes enter a container run from a sealed copy of the binary. */
+static bool enters_container(const char *name)
+{
+    return strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0;
+}
+
 static int dispatch(const struct global_options *global, int argc, char **argv)
 {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -113,6 +121,10 @@ int main(int argc, char **argv)
     if (strcmp(global.rootless, "auto") != 0 && strcmp(global.rootless, "false") != 0) {
         error_set(&err, 0, "--rootless=%s: rootless containers are not supported yet",
                   global.rootless);
+        return cmd_fail(&err);
+    }
+    if (enters_container(argv[index]) && sealed_binary_ensure(argv) < 0) {
+        error_set(&err, errno, "re-execute from a sealed copy of the runtime");
         return cmd_fail(&err);
     }
     return dispatch(&global, argc - index, argv + index);

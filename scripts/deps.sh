@@ -6,8 +6,12 @@ set -euo pipefail
 
 PACKAGES=(
 	gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev
-	busybox-static runc crun jq iproute2
+	busybox-static runc crun jq iproute2 tmux python3-jsonschema
 	coreutils util-linux procps clang-format
+	# engine tests (tests/integration/engine-*.sh start them privately):
+	# root podman with netns "none" and native overlay needs neither
+	# slirp4netns, fuse-overlayfs nor uidmap
+	docker.io containerd podman
 )
 
 missing=()
@@ -24,5 +28,13 @@ fi
 
 echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# docker.io, containerd and podman ship services: a policy-rc.d that says
+# 101 keeps them from starting system-wide (the tests start their own)
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+	printf '#!/bin/sh\n# deps.sh: no service starts during the install\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

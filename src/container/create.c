@@ -8,15 +8,20 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "../hooks/hooks.h"
+#include "../linux/caps.h"
 #include "../linux/cgroup.h"
+#include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
+#include "../linux/process.h"
 #include "../log.h"
 #include "../spec/spec.h"
 #include "../spec/state-json.h"
@@ -32,6 +37,7 @@ struct create_context {
     char *rootfs;
     struct container *container;
     int fifo_fd;
+    int proc_fd; /* the host's /proc, for the init to reopen fifo_fd after pivot_root */
     int sync_fds[2];
     int console_fd;      /* process.terminal: the socket the init sends the pty master over */
     int console_recv_fd; /* foreground run: our end of that socket, else -1 */
@@ -55,6 +61,8 @@ static void context_release(struct create_context *ctx)
             close(ctx->sync_fds[i]);
     if (ctx->fifo_fd >= 0)
         close(ctx->fifo_fd);
+    if (ctx->proc_fd >= 0)
+        close(ctx->proc_fd);
     if (ctx->console_fd >= 0)
         close(ctx->console_fd);
     if (ctx->console_recv_fd >= 0)
@@ -153,7 +161,9 @@ static int prepare_bundle(struct create_context *ctx, struct error *err)
     ctx->rootfs = xstrdup(resolved);
     ctx->argv = null_terminated(ctx->spec->process.args, ctx->spec->process.args_count);
     ctx->envp = null_terminated(ctx->spec->process.env, ctx->spec->process.env_count);
-    if (check_supported(ctx, err) < 0)
+    if (check_supported(ctx, err) < 0 || caps_check(&ctx->spec->process.capabilities, err) < 0 ||
+        lsm_check(&ctx->spec->process, err) < 0 ||
+        lsm_check_mount_label(ctx->spec->linux_.mount_label, err) < 0)
         return -1;
     ctx->ns_count = namespaces_open_joined(ctx->spec, ctx->ns_fds, ctx->ns_types, err);
     return ctx->ns_count < 0 ? (ctx->ns_count = 0, -1) : 0;
@@ -172,6 +182,19 @@ static int move_above(int fd, int floor, struct error *err)
     return moved;
 }
 
+static int open_host_proc(struct error *err)
+{
+    struct statfs st;
+    int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fstatfs(fd, &st) < 0 || st.f_type != PROC_SUPER_MAGIC) {
+        error_set(err, fd < 0 ? errno : EINVAL, "/proc of the host is not procfs");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int prepare_state(struct create_context *ctx, struct error *err)
 {
     int floor = 3 + ctx->options->preserve_fds;
@@ -188,7 +211,11 @@ static int prepare_state(struct create_context *ctx, struct error *err)
         return error_set(err, errno, "open exec fifo");
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->sync_fds) < 0)
         return error_set(err, errno, "socketpair");
+    ctx->proc_fd = open_host_proc(err);
+    if (ctx->proc_fd < 0)
+        return -1;
     if ((ctx->fifo_fd = move_above(ctx->fifo_fd, floor, err)) < 0 ||
+        (ctx->proc_fd = move_above(ctx->proc_fd, floor, err)) < 0 ||
         (ctx->sync_fds[0] = move_above(ctx->sync_fds[0], floor, err)) < 0 ||
         (ctx->sync_fds[1] = move_above(ctx->sync_fds[1], floor, err)) < 0)
         return -1;
@@ -253,7 +280,7 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         .rootfs = ctx->rootfs, .argv = ctx->argv, .envp = ctx->envp,
         .no_pivot = ctx->options->no_pivot, .no_new_keyring = ctx->options->no_new_keyring,
         .preserve_fds = ctx->options->preserve_fds, .sync_fd = ctx->sync_fds[1],
-        .fifo_fd = ctx->fifo_fd, .console_fd = ctx->console_fd,
+        .fifo_fd = ctx->fifo_fd, .proc_fd = ctx->proc_fd, .console_fd = ctx->console_fd,
         .console_proxied = ctx->console_recv_fd >= 0, .ns_fds = ctx->ns_fds,
         .ns_types = ctx->ns_types, .ns_count = ctx->ns_count, .new_ns_flags = deferred,
         .original_mask = *mask};
@@ -318,6 +345,8 @@ static int configure_init(struct create_context *ctx, struct error *err)
     if (spec_find_namespace(ctx->spec, SPEC_NS_USER) &&
         namespaces_write_id_maps(ctx->pid, ctx->spec, err) < 0)
         return -1;
+    if (process_apply_oom_score_adj_to(ctx->pid, &ctx->spec->process, err) < 0)
+        return -1;
     if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
                                 err) < 0)
         return -1;
@@ -376,6 +405,7 @@ int container_create_with_mask(const struct create_options *options,
 {
     struct create_context ctx = {.options = options,
                                  .fifo_fd = -1,
+                                 .proc_fd = -1,
                                  .sync_fds = {-1, -1},
                                  .console_fd = -1,
                                  .console_recv_fd = -1};

@@ -7,12 +7,13 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "../linux/caps.h"
+#include "../linux/lsm.h"
 #include "../util.h"
 #include "exec-internal.h"
 #include "process-setup.h"
 
 #define PROCESS_FILE_MAX (16u << 20)
-#define SELINUX_MAGIC 0xf97cff8c
 #define ID_MAX 2147483647LL /* runc: "uids and gids must be in range 0-2147483647" */
 
 static void strv_append(char ***items, size_t *count, const char *value)
@@ -137,12 +138,6 @@ static int amend_config_process(struct exec_context *ctx, struct error *err)
     return apply_user_flags(options, &p->user, err);
 }
 
-static bool selinux_enabled(void)
-{
-    struct statfs st;
-    return statfs("/sys/fs/selinux", &st) == 0 && st.f_type == (typeof(st.f_type))SELINUX_MAGIC;
-}
-
 /* runc's validateProcessSpec, with its messages. */
 static int validate_process(const struct spec_process *p, struct error *err)
 {
@@ -152,11 +147,9 @@ static int validate_process(const struct spec_process *p, struct error *err)
         return error_set(err, 0, "Cwd must be an absolute path");
     if (p->args_count == 0)
         return error_set(err, 0, "args must not be empty");
-    if (p->selinux_label && *p->selinux_label && !selinux_enabled())
-        return error_set(err, 0,
-                         "selinux label is specified in config, but selinux is "
-                         "disabled or not supported");
-    return 0;
+    if (lsm_check(p, err) < 0)
+        return -1;
+    return caps_check(&p->capabilities, err);
 }
 
 int exec_prepare_process(struct exec_context *ctx, struct error *err)

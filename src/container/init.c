@@ -14,6 +14,7 @@
 
 #include "../hooks/hooks.h"
 #include "../linux/caps.h"
+#include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
@@ -190,6 +191,7 @@ static int setup_inside(struct init_config *config, char **executable, struct er
 {
     const struct spec *spec = config->spec;
     const struct spec_process *process = &spec->process;
+    __attribute__((cleanup(lsm_close))) struct lsm_handles labels = LSM_HANDLES_NONE;
 
     /* Like runc: the container gets a session of its own, detached from our terminal. */
     if (setsid() < 0)
@@ -197,11 +199,14 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     if (setup_namespaces(config, err) < 0 || setup_uts(spec, err) < 0 ||
         setup_keyring(config, err) < 0)
         return -1;
+    /* The attr files are opened while /proc is still the host's (CVE-2019-16884). */
+    if (lsm_open(process, &labels, err) < 0)
+        return -1;
     if (spec_find_namespace(spec, SPEC_NS_MOUNT) && setup_filesystem(config, err) < 0)
         return -1;
     if (config->console_fd >= 0 && setup_terminal(config, err) < 0)
         return -1;
-    if (process_apply_rlimits(process, err) < 0 || process_apply_oom_score_adj(process, err) < 0)
+    if (process_apply_rlimits(process, err) < 0)
         return -1;
     if (enter_cwd(process, err) < 0)
         return -1;
@@ -213,6 +218,9 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
     if (!process->no_new_privileges && load_seccomp(config, err) < 0)
+        return -1;
+    /* As runc: the labels are written while we still have every capability. */
+    if (lsm_apply(process, &labels, err) < 0)
         return -1;
     if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
         caps_apply(&process->capabilities, err) < 0 ||
@@ -235,13 +243,16 @@ static int run_start_hooks(const struct init_config *config, struct error *err)
 }
 
 /* Blocks until `start` opens exec.fifo for reading. */
-static int wait_for_start(int fifo_fd, struct error *err)
+static int wait_for_start(int fifo_fd, int proc_fd, struct error *err)
 {
     char path[64];
     cleanup_close int fd = -1;
 
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fifo_fd);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
+    /* Through the host's /proc, opened by the parent: the container's /proc may be missing
+     * or faked by the image, and must never be trusted with our fds (CVE-2019-16884). */
+    snprintf(path, sizeof path, "self/fd/%d", fifo_fd);
+    fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+    close(proc_fd);
     if (fd < 0)
         return error_set(err, errno, "open exec fifo");
     if (write(fd, "0", 1) != 1)
@@ -271,7 +282,7 @@ void init_main(struct init_config *config)
     if (sync_send(config->sync_fd, SYNC_READY, &err) < 0)
         _exit(1);
     close(config->sync_fd);
-    if (wait_for_start(config->fifo_fd, &err) < 0 || run_start_hooks(config, &err) < 0) {
+    if (wait_for_start(config->fifo_fd, config->proc_fd, &err) < 0 || run_start_hooks(config, &err) < 0) {
         fprintf(stderr, "runc-go: %s\n", err.msg);
         _exit(1);
     }

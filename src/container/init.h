@@ -20,6 +20,7 @@ struct init_config {
     int preserve_fds;
     int sync_fd;  /* init's end of the sync socketpair */
     int fifo_fd;  /* O_PATH fd of exec.fifo */
+    int proc_fd;  /* the host's /proc (checked to be procfs), to reopen fifo_fd after pivot */
     int console_fd; /* process.terminal: the socket the pty master goes to, else -1 */
     bool console_proxied; /* ... and the runtime proxies it (foreground run) */
     const int *ns_fds;

@@ -45,15 +45,25 @@ int process_apply_rlimits(const struct spec_process *process, struct error *err)
     return 0;
 }
 
-int process_apply_oom_score_adj(const struct spec_process *process, struct error *err)
+int process_apply_oom_score_adj_to(pid_t pid, const struct spec_process *process,
+                                   struct error *err)
 {
-    char value[16];
+    char value[16], path[64];
     if (!process->has_oom_score_adj)
         return 0;
     snprintf(value, sizeof value, "%d", process->oom_score_adj);
-    if (write_file_string("/proc/self/oom_score_adj", value, err) < 0)
+    if (pid > 0)
+        snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/oom_score_adj");
+    if (write_file_string(path, value, err) < 0)
         return error_prefix(err, "config.json: process.oomScoreAdj");
     return 0;
+}
+
+int process_apply_oom_score_adj(const struct spec_process *process, struct error *err)
+{
+    return process_apply_oom_score_adj_to(0, process, err);
 }
 
 int process_switch_user(const struct spec_process *process, struct error *err)

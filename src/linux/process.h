@@ -3,6 +3,8 @@
 #ifndef RUNC_GO_PROCESS_H
 #define RUNC_GO_PROCESS_H
 
+#include <sys/types.h>
+
 #include "../error.h"
 #include "../spec/spec.h"
 
@@ -11,6 +13,10 @@ int process_apply_rlimits(const struct spec_process *process, struct error *err)
 
 /* process.oomScoreAdj via /proc/self/oom_score_adj. */
 int process_apply_oom_score_adj(const struct spec_process *process, struct error *err);
+/* The same for another process, through the host's /proc: the container's init gets it from
+ * the runtime, never through a /proc the image could fake (CVE-2019-16884 family). */
+int process_apply_oom_score_adj_to(pid_t pid, const struct spec_process *process,
+                                   struct error *err);
 
 /* additionalGids, gid, uid (in that order: setgroups needs the privilege we drop last). */
 int process_switch_user(const struct spec_process *process, struct error *err);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for tests/integration/engine-*.sh: start a real engine (dockerd,
 # containerd, podman) from Debian's packages on its own sockets and
 # directories, drive runc-go through it, stop it, and remove what it made.
@@ -14,18 +15,18 @@
 #
 # Environment:
 #   ENGINE_TIMEOUT  seconds allowed for one engine command (default 60)
-#   ENGINE_KEEP=1   keep $ENGINE_DIR (logs) after the run, for debugging; the
-#                   daemons are stopped and mounts removed all the same
+#   ENGINE_KEEP=1   copy the daemons' logs and configs to
+#                   ${TMPDIR:-/tmp}/rgo-<script>-logs.<pid> before the
+#                   test directory goes, for debugging
 
 ENGINE_DIR=$TEST_TMP/e
 ENGINE_OUTER_TMP=${TMPDIR:-/tmp}
 ENGINE_CGROUP=/rgo-$SCRIPT_NAME-$$
 ENGINE_TIMEOUT=${ENGINE_TIMEOUT:-60}
 ENGINE_PIDS=()
-ENGINE_NAMES=()
-# host paths an engine writes whatever its flags say: removed at the end if
-# the script's engine created them (see engine_note_host_path)
-ENGINE_HOST_PATHS=()
+# host paths the engines write whatever their flags say, shared by the
+# engine scripts running at once (see engine_note_host_paths)
+ENGINE_SHARED=$CACHE/engines
 mkdir -p "$ENGINE_DIR"
 chmod 755 "$ENGINE_DIR"
 
@@ -67,24 +68,14 @@ runtime_has() { "$RUNTIME" "$1" --help >/dev/null 2>&1; }
 engine_hint() {
 	local e=$1 cmd
 	for cmd in pause resume ps update; do
-		if [[ $e == *"$cmd"* ]] && ! runtime_has "$cmd"; then
+		if [[ $e =~ (^|[^a-z])$cmd([^a-z]|$) ]] && ! runtime_has "$cmd"; then
 			echo "[runtime feature missing: $(basename "$RUNTIME") has no '$cmd' command]"
 			return
 		fi
 	done
-	if [[ $e == *console* || $e == *tty* || $e == *pty* ]]; then
+	if [[ $e == *console* || $e == *terminal* || $e == *tty* || $e == *pty* ]]; then
 		echo "[runtime feature: terminal (--console-socket / process.terminal)]"
 	fi
-}
-
-# wait_until SECONDS CMD...: poll CMD (10 times a second) until it succeeds.
-wait_until() {
-	local deadline=$((SECONDS + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[[ $SECONDS -ge $deadline ]] && return 1
-		sleep 0.1
-	done
 }
 
 # --------------------------------------------------------------- install
@@ -200,19 +191,59 @@ engine_image_oci() {
 
 # ----------------------------------------------------------------- daemons
 
-# engine_note_host_path PATH: PATH is outside ENGINE_DIR and the engine
-# writes it whatever its flags say; if it does not exist yet, the cleanup
-# removes it (a directory only once empty: another engine may be using it).
-engine_note_host_path() {
-	[[ -e $1 ]] || ENGINE_HOST_PATHS+=("$1")
+# engine_note_host_paths PATH...: the engine writes these paths outside
+# ENGINE_DIR whatever its flags say. Those that do not exist yet are listed
+# in a file shared with the other engine scripts, and this script registers
+# as a user; the last user to finish removes them (a directory only if
+# empty). Per script it would race: docker's and containerd's shims share
+# /run/containerd/s, and whichever script saw it missing may finish first.
+engine_note_host_paths() {
+	mkdir -p "$ENGINE_SHARED/users" || return 0
+	(
+		flock 9
+		touch "$ENGINE_SHARED/users/$$"
+		local p
+		for p in "$@"; do
+			[[ -e $p ]] || echo "$p" >>"$ENGINE_SHARED/created"
+		done
+	) 9>"$ENGINE_SHARED/.lock"
+	ENGINE_HOST_REGISTERED=1
 }
 
-# engine_spawn NAME LOG CMD...: start daemon CMD in the background of the
-# main shell (call it there, not in $(...) or a test's subshell), output to
-# LOG; sets ENGINE_PID. setpriv gives it SIGTERM when this shell dies.
+# engine_remove_host_paths: unregister; the last user removes the listed
+# paths, deepest first. Users whose pid is gone (a script killed before
+# its cleanup) do not count.
+engine_remove_host_paths() {
+	[[ -n ${ENGINE_HOST_REGISTERED:-} ]] || return 0
+	(
+		flock 9
+		rm -f "$ENGINE_SHARED/users/$$"
+		local u p
+		for u in "$ENGINE_SHARED"/users/*; do
+			[[ -e $u ]] || continue
+			kill -0 "$(basename "$u")" 2>/dev/null || rm -f "$u"
+		done
+		[[ -z $(ls -A "$ENGINE_SHARED/users") ]] || exit 0
+		[[ -f $ENGINE_SHARED/created ]] || exit 0
+		sort -u "$ENGINE_SHARED/created" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2- |
+			while read -r p; do
+				if [[ -d $p && ! -L $p ]]; then
+					rmdir "$p" 2>/dev/null
+				elif [[ -e $p || -L $p ]]; then
+					rm -f "$p"
+				fi
+			done
+		rm -f "$ENGINE_SHARED/created"
+	) 9>"$ENGINE_SHARED/.lock"
+	ENGINE_HOST_REGISTERED=""
+}
+
+# engine_spawn LOG CMD...: start daemon CMD in the background of the main
+# shell (call it there, not in $(...) or a test's subshell), output to LOG;
+# sets ENGINE_PID. setpriv gives it SIGTERM when this shell dies.
 engine_spawn() {
-	local name=$1 log=$2
-	shift 2
+	local log=$1
+	shift
 	# TMPDIR: the shims write their process files and console sockets there
 	mkdir -p "$ENGINE_DIR/tmp"
 	if command -v setpriv >/dev/null 2>&1; then
@@ -222,19 +253,36 @@ engine_spawn() {
 	fi
 	ENGINE_PID=$!
 	ENGINE_PIDS+=("$ENGINE_PID")
-	ENGINE_NAMES+=("$name")
 }
 
 # engine_wait_ready SECONDS PID CMD...: wait until CMD succeeds; fail (1) if
-# PID exits first or the time runs out.
+# PID exits first (ENGINE_WHY says with which status) or the time runs out.
 engine_wait_ready() {
-	local deadline=$((SECONDS + $1)) pid=$2
+	local deadline=$((SECONDS + $1)) pid=$2 status
 	shift 2
+	ENGINE_WHY=""
 	while ! timeout -k 2 10 "$@" </dev/null >/dev/null 2>&1; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[[ $SECONDS -ge $deadline ]] && return 1
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			status=$?
+			ENGINE_WHY="exited with status $status"
+			return 1
+		fi
+		if [[ $SECONDS -ge $deadline ]]; then
+			ENGINE_WHY="not ready after $1 s"
+			return 1
+		fi
 		sleep 0.1
 	done
+}
+
+# engine_log_errors LOG: the last error lines of a daemon's log (its last
+# lines if none says error), for a SKIP or FAIL message.
+engine_log_errors() {
+	local lines
+	lines=$(grep -aE 'level=(fatal|error)|^Error|failed to start' "$1" 2>/dev/null | tail -n 2)
+	[[ -n $lines ]] || lines=$(grep -av '^===' "$1" 2>/dev/null | tail -n 2)
+	echo "$lines"
 }
 
 # engine_stop PID [SECONDS]: SIGTERM, SIGKILL after SECONDS (default 15),
@@ -253,12 +301,14 @@ engine_stop() {
 }
 
 # Processes that are ours though this shell did not fork them: those whose
-# command line names ENGINE_DIR (a daemon's own children such as dockerd's
-# containerd, the shims, conmon: they all carry our private paths), and those
-# in a cgroup under ENGINE_CGROUP (the containers). Never this shell.
+# command line names a path in ENGINE_DIR (a daemon's own children such as
+# dockerd's containerd, the shims, conmon, podman's exit commands: they all
+# carry our private paths), and those in a cgroup under ENGINE_CGROUP (the
+# containers). Never this shell. (The pattern files' own path must not
+# contain ENGINE_DIR/, or the grep would find itself.)
 engine_leftover_pids() {
-	local pat=$TEST_TMP/engine-pat.$BASHPID
-	printf '%s\n' "$ENGINE_DIR" >"$pat.dir"
+	local pat=$TEST_TMP/pat-engine.$BASHPID
+	printf '%s/\n' "$ENGINE_DIR" >"$pat.dir"
 	printf ':%s/\n' "$ENGINE_CGROUP" >"$pat.cg"
 	{
 		grep -lazF -f "$pat.dir" /proc/[0-9]*/cmdline
@@ -316,14 +366,7 @@ engine_cleanup() {
 	for d in $(engine_cgroup_dirs); do
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
-	# deepest first: a directory goes once what it holds is gone
-	for d in $(printf '%s\n' "${ENGINE_HOST_PATHS[@]}" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2-); do
-		if [[ -d $d && ! -L $d ]]; then
-			rmdir "$d" 2>/dev/null
-		elif [[ -e $d || -L $d ]]; then
-			rm -f "$d"
-		fi
-	done
+	engine_remove_host_paths
 	if [[ ${ENGINE_KEEP:-} == 1 && -d $ENGINE_DIR ]]; then
 		local keep=$ENGINE_OUTER_TMP/rgo-$SCRIPT_NAME-logs.$$
 		mkdir -p "$keep"
@@ -331,6 +374,22 @@ engine_cleanup() {
 			-size -10M -exec cp --parents {} "$keep" \; 2>/dev/null
 		echo "engine logs kept in $keep" >&2
 	fi
+}
+
+# engine_reap_stale_cgroups: the cgroup parents of engine scripts that were
+# killed before their cleanup (/rgo-engine-<engine>-<pid>, pid gone), if
+# empty. Named by this file only, so nothing else is touched.
+engine_reap_stale_cgroups() {
+	local root d pid
+	for root in $(cgroup_roots); do
+		for d in "$root"/rgo-engine-*-[0-9]*; do
+			[[ -d $d ]] || continue
+			pid=${d##*-}
+			kill -0 "$pid" 2>/dev/null && continue
+			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+		done
+	done
+	return 0
 }
 
 # engine_leftovers: what the cleanup could not remove (empty if clean).
@@ -357,8 +416,8 @@ trap 'engine_cleanup; cleanup_all' EXIT
 # START_FUNCTION starts (in this shell). If it returns non-zero: one SKIP
 # line with the reason it sets in ENGINE_SKIP (the engine cannot run here),
 # or one FAIL line if it sets ENGINE_FAIL instead (it ran, but the setup
-# after it, such as importing the image, failed). A last test checks that stopping
-# the engine left nothing behind.
+# after it, such as importing the image, failed). A last check,
+# <script>/cleanup, fails if stopping the engine left anything behind.
 engine_main() {
 	local start=$1 fn any=0 t0=$SECONDS
 	if [[ $(id -u) -ne 0 ]]; then
@@ -373,6 +432,7 @@ engine_main() {
 		[[ -z ${TEST_FILTER:-} || $SCRIPT_NAME/${fn#test_} =~ $TEST_FILTER ]] && any=1
 	done
 	[[ $any -eq 1 ]] || return 0
+	engine_reap_stale_cgroups
 	ENGINE_SKIP=""
 	ENGINE_FAIL=""
 	if ! "$start"; then

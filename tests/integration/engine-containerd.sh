@@ -27,11 +27,12 @@ RUN=(run --runtime io.containerd.runc.v2 --runc-binary "$RUNTIME"
 start_containerd() {
 	ENGINE_SKIP=$(engine_require containerd ctr containerd-shim-runc-v2)
 	[[ -z $ENGINE_SKIP ]] || return 1
-	engine_image_rootfs "$ENGINE_DIR/img" && engine_image_oci "$ENGINE_DIR/img" "$IMAGE" ||
-		{ ENGINE_FAIL="cannot build the busybox OCI image archive"; return 1; }
+	if ! engine_image_rootfs "$ENGINE_DIR/img" || ! engine_image_oci "$ENGINE_DIR/img" "$IMAGE"; then
+		ENGINE_FAIL="cannot build the busybox OCI image archive"
+		return 1
+	fi
 	# the shims' sockets are /run/containerd/s/<hash> whatever the config says
-	engine_note_host_path /run/containerd
-	engine_note_host_path /run/containerd/s
+	engine_note_host_paths /run/containerd /run/containerd/s
 	mkdir -p "$ENGINE_DIR/fifo" "$RUNC_ROOT"
 	cat >"$ENGINE_DIR/config.toml" <<-EOF
 		version = 2
@@ -52,9 +53,9 @@ start_containerd() {
 		  path = "$ENGINE_DIR/opt"
 	EOF
 	local log=$ENGINE_DIR/containerd.log
-	engine_spawn containerd "$log" containerd --config "$ENGINE_DIR/config.toml"
+	engine_spawn "$log" containerd --config "$ENGINE_DIR/config.toml"
 	if ! engine_wait_ready 30 "$ENGINE_PID" ctr --address "$SOCK" version; then
-		ENGINE_SKIP="containerd did not start: $(grep -E 'level=(fatal|error)' "$log" | tail -n 2)"
+		ENGINE_SKIP="containerd $ENGINE_WHY: $(engine_log_errors "$log")"
 		return 1
 	fi
 	ecmd ctr --address "$SOCK" -n "$NS" image import "$ENGINE_DIR/img/oci.tar"
@@ -217,7 +218,7 @@ test_cgroup_and_memory_limit() {
 	ct "${RUN[@]}" -d --null-io --memory-limit 67108864 "$IMAGE" rgo-mem sleep 1000
 	[[ $RC -eq 0 ]] || fail "ctr run --memory-limit exited $RC: $ERR $(engine_hint "$ERR")"
 	wait_task_status rgo-mem RUNNING
-	local pid file path
+	local pid file
 	pid=$(task_field rgo-mem 2)
 	grep -q ":$ENGINE_CGROUP/rgo-mem\$" "/proc/$pid/cgroup" ||
 		fail "container not in cgroup $ENGINE_CGROUP/rgo-mem: $(tr '\n' ' ' <"/proc/$pid/cgroup")"

@@ -24,7 +24,7 @@ dk_in() { ecmd_in "$1" "$DOCKER" -H "unix://$SOCK" "${@:2}"; }
 # dk_ok ARGS...: docker ARGS, fail the test unless it exits 0.
 dk_ok() { ecmd_ok "docker $*" "$DOCKER" -H "unix://$SOCK" "$@"; }
 
-# run_opts: what every `docker run` here passes
+# what every `docker run` here passes
 RUN=(run --runtime runc-go --network none)
 
 start_docker() {
@@ -32,17 +32,14 @@ start_docker() {
 	[[ -z $ENGINE_SKIP ]] || return 1
 	engine_image_rootfs "$ENGINE_DIR/img" || { ENGINE_FAIL="cannot build the busybox rootfs"; return 1; }
 	# dockerd and its containerd write these whatever the flags say
-	local p
-	for p in /etc/docker/key.json /run/docker /run/docker/plugins \
-		/run/containerd /run/containerd/s /opt/containerd /opt/containerd/bin /opt/containerd/lib; do
-		engine_note_host_path "$p"
-	done
+	engine_note_host_paths /etc/docker/key.json /run/docker /run/docker/plugins \
+		/run/containerd /run/containerd/s /opt/containerd /opt/containerd/bin /opt/containerd/lib
 	echo '{}' >"$ENGINE_DIR/daemon.json"
-	local driver log=$ENGINE_DIR/dockerd.log
+	local driver log=$ENGINE_DIR/dockerd.log why=""
 	for driver in overlay2 vfs; do
 		rm -rf "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
 		echo "=== dockerd --storage-driver $driver" >>"$log"
-		engine_spawn dockerd "$log" "$DOCKERD" \
+		engine_spawn "$log" "$DOCKERD" \
 			--config-file "$ENGINE_DIR/daemon.json" \
 			--host "unix://$SOCK" \
 			--data-root "$ENGINE_DIR/data" \
@@ -58,13 +55,14 @@ start_docker() {
 			DOCKER_DRIVER=$driver
 			break
 		fi
+		why+="$driver: dockerd $ENGINE_WHY: $(engine_log_errors "$log"); "
 		engine_stop "$ENGINE_PID" 10
-		unset 'ENGINE_PIDS[-1]' 'ENGINE_NAMES[-1]'
+		unset 'ENGINE_PIDS[-1]'
 		local m
 		for m in $(engine_mounts); do umount -l "$m" 2>/dev/null; done
 	done
 	if [[ -z ${DOCKER_DRIVER:-} ]]; then
-		ENGINE_SKIP="dockerd did not start with overlay2 nor vfs: $(grep -E 'level=(fatal|error)|failed to start' "$log" | tail -n 2)"
+		ENGINE_SKIP="dockerd did not start with the overlay2 nor the vfs storage driver: $why"
 		return 1
 	fi
 	echo "# dockerd ready, storage driver $DOCKER_DRIVER" >&2
@@ -266,7 +264,7 @@ test_memory_limit() {
 	inspect rgo-mem '{{.State.Pid}}'
 	local pid=$VAL file
 	grep -q ":$ENGINE_CGROUP/$CID\$" "/proc/$pid/cgroup" ||
-		fail "container not in cgroup $ENGINE_CGROUP/$CID: $(cat "/proc/$pid/cgroup" | tr '\n' ' ')"
+		fail "container not in cgroup $ENGINE_CGROUP/$CID: $(tr '\n' ' ' <"/proc/$pid/cgroup")"
 	file=$(host_cgroup_file memory memory.limit_in_bytes memory.max "$pid")
 	[[ -f $file ]] || fail "no $file"
 	assert_eq "$file" 67108864 "$(cat "$file")"
