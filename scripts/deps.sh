@@ -12,6 +12,8 @@ PACKAGES=(
 	# root podman with netns "none" and native overlay needs neither
 	# slirp4netns, fuse-overlayfs nor uidmap
 	docker.io containerd podman
+	# dockerd loads its default AppArmor profile wherever AppArmor is on (the v2 VM)
+	apparmor
 )
 
 missing=()
