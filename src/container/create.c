@@ -48,6 +48,8 @@ struct create_context {
     struct spec_strmap cgroup_paths;
     char **argv;
     char **envp;
+    int preserve_fds; /* --preserve-fds plus systemd's LISTEN_FDS */
+    char *listen_env[2];
     char *config_text;
     size_t config_len;
 };
@@ -74,6 +76,8 @@ static void context_release(struct create_context *ctx)
     free(ctx->rootfs);
     free(ctx->argv);
     free(ctx->envp);
+    free(ctx->listen_env[0]);
+    free(ctx->listen_env[1]);
     free(ctx->config_text);
 }
 
@@ -115,6 +119,28 @@ static int check_terminal(const struct create_context *ctx, struct error *err)
         return error_set(err, 0,
                          "cannot use console socket if runc will not detach or allocate tty");
     return 0;
+}
+
+/* systemd socket activation: the listening sockets (fds 3..3+LISTEN_FDS-1) pass through
+ * before the --preserve-fds ones, and the container's init, pid 1 in its namespace, is told
+ * they are its own (LISTEN_PID=1), as runc does. */
+static void add_socket_activation(struct create_context *ctx)
+{
+    const char *listen_fds = getenv("LISTEN_FDS");
+    const char *listen_pid = getenv("LISTEN_PID");
+    size_t count = ctx->spec->process.env_count;
+    long long n, pid;
+
+    ctx->preserve_fds = ctx->options->preserve_fds;
+    /* systemd's rule: the sockets belong to the process LISTEN_PID names, i.e. us. */
+    if (!listen_fds || parse_long(listen_fds, &n) < 0 || n <= 0 || n > 1 << 16 ||
+        !listen_pid || parse_long(listen_pid, &pid) < 0 || pid != getpid())
+        return;
+    ctx->preserve_fds += (int)n;
+    ctx->envp = xrealloc(ctx->envp, (count + 3) * sizeof *ctx->envp);
+    ctx->envp[count] = ctx->listen_env[0] = xasprintf("LISTEN_FDS=%lld", n);
+    ctx->envp[count + 1] = ctx->listen_env[1] = xstrdup("LISTEN_PID=1");
+    ctx->envp[count + 2] = NULL;
 }
 
 static int check_supported(const struct create_context *ctx, struct error *err)
@@ -161,6 +187,7 @@ static int prepare_bundle(struct create_context *ctx, struct error *err)
     ctx->rootfs = xstrdup(resolved);
     ctx->argv = null_terminated(ctx->spec->process.args, ctx->spec->process.args_count);
     ctx->envp = null_terminated(ctx->spec->process.env, ctx->spec->process.env_count);
+    add_socket_activation(ctx);
     if (check_supported(ctx, err) < 0 || caps_check(&ctx->spec->process.capabilities, err) < 0 ||
         lsm_check(&ctx->spec->process, err) < 0 ||
         lsm_check_mount_label(ctx->spec->linux_.mount_label, err) < 0)
@@ -197,7 +224,7 @@ static int open_host_proc(struct error *err)
 
 static int prepare_state(struct create_context *ctx, struct error *err)
 {
-    int floor = 3 + ctx->options->preserve_fds;
+    int floor = 3 + ctx->preserve_fds;
 
     ctx->container = container_new(ctx->options->root, ctx->options->id, err);
     if (!ctx->container)
@@ -229,7 +256,7 @@ static int prepare_state(struct create_context *ctx, struct error *err)
 /* Connected before the init exists, as runc does: the init only sends over it. */
 static int prepare_console(struct create_context *ctx, struct error *err)
 {
-    int floor = 3 + ctx->options->preserve_fds, pair[2];
+    int floor = 3 + ctx->preserve_fds, pair[2];
 
     if (!ctx->spec->process.terminal)
         return 0;
@@ -279,7 +306,7 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         .spec = ctx->spec, .id = ctx->options->id, .bundle = ctx->bundle,
         .rootfs = ctx->rootfs, .argv = ctx->argv, .envp = ctx->envp,
         .no_pivot = ctx->options->no_pivot, .no_new_keyring = ctx->options->no_new_keyring,
-        .preserve_fds = ctx->options->preserve_fds, .sync_fd = ctx->sync_fds[1],
+        .preserve_fds = ctx->preserve_fds, .sync_fd = ctx->sync_fds[1],
         .fifo_fd = ctx->fifo_fd, .proc_fd = ctx->proc_fd, .console_fd = ctx->console_fd,
         .console_proxied = ctx->console_recv_fd >= 0, .ns_fds = ctx->ns_fds,
         .ns_types = ctx->ns_types, .ns_count = ctx->ns_count, .new_ns_flags = deferred,

@@ -176,11 +176,13 @@ static int load_seccomp(const struct init_config *config, struct error *err)
 static void add_home_env(struct init_config *config)
 {
     char *home = process_home_env(&config->spec->process);
-    size_t count = config->spec->process.env_count;
+    size_t count = 0;
     char **envp;
 
     if (!home)
         return;
+    while (config->envp[count])
+        count++;
     envp = xcalloc(count + 2, sizeof *envp);
     memcpy(envp, config->envp, count * sizeof *envp);
     envp[count] = home;

@@ -232,6 +232,25 @@ test_no_pivot() {
 	assert_no_leftovers "$ID"
 }
 
+# systemd socket activation: LISTEN_FDS sockets pass through before --preserve-fds ones and
+# the container is told they are its own (LISTEN_PID=1, its pid in its namespace).
+test_listen_fds_socket_activation() {
+	new_container
+	set_args sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/self/fd | tr "\n" " "'
+	local out rc
+	# systemd's rule: the sockets are for the process whose pid LISTEN_PID names.
+	out=$(LISTEN_FDS=2 timeout 60 sh -c 'LISTEN_PID=$$ exec "$0" --root "$1" run -b "$2" "$3"' \
+		"$RUNTIME" "$ROOT" "$BUNDLE" "$ID" 3</dev/null 4</dev/null 5</dev/null </dev/null 2>&1)
+	rc=$?
+	[[ $rc -eq 0 ]] || fail "run with LISTEN_FDS=2: exit $rc: $out"
+	assert_contains "LISTEN_FDS/LISTEN_PID" "$out" "2 1"
+	# fds 3 and 4 come through and 5 does not: ls's own directory fd is then 5
+	assert_contains "fds" "$out" "0 1 2 3 4 5 "
+	[[ $out != *" 6 "* ]] || fail "more fds than LISTEN_FDS passed: $out"
+
+	assert_no_leftovers "$ID"
+}
+
 test_readonly_root_tmpfs_still_writable() {
 	new_container
 	set_config '.root.readonly = true | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}]'
