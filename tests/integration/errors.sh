@@ -100,8 +100,14 @@ test_root_path_missing() { bad_config root.path 'del(.root.path)'; }
 test_root_missing() { bad_config root 'del(.root)'; }
 test_rootfs_dir_missing() { bad_config root.path '.root.path = "no-such-rootfs"'; }
 test_cwd_relative() { bad_config process.cwd '.process.cwd = "tmp"'; }
-test_namespace_unknown_type() { bad_config 'linux.namespaces[5].type' '.linux.namespaces += [{"type": "bogus"}]'; }
-test_namespace_duplicated() { bad_config 'linux.namespaces[5]' '.linux.namespaces += [{"type": "pid"}]'; }
+# The appended entry's index: the default spec has one namespace more on pure v2 hosts (cgroup).
+appended_namespace_index() { ensure_cache; jq '.linux.namespaces | length' "$CACHE/bundle/config.json"; }
+test_namespace_unknown_type() {
+	bad_config "linux.namespaces[$(appended_namespace_index)].type" '.linux.namespaces += [{"type": "bogus"}]'
+}
+test_namespace_duplicated() {
+	bad_config "linux.namespaces[$(appended_namespace_index)]" '.linux.namespaces += [{"type": "pid"}]'
+}
 test_rlimit_unknown_type() {
 	bad_config 'process.rlimits[0].type' '.process.rlimits = [{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]'
 }
