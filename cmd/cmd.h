@@ -28,13 +28,13 @@ struct command {
 /* Reports err as runc does (log + stderr) and returns the exit code 1. */
 int cmd_fail(const struct error *err);
 /* Parses a subcommand's flags; prints its help and returns 1 with *done set on -h. */
-int cmd_parse(const struct command *command, const struct option_def *defs, int argc,
-              char **argv, int *index, bool *done);
+int cmd_parse(const struct command *command, const struct option_def *defs, int argc, char **argv,
+              int *index, bool *done);
 /* Checks that exactly `count` positional arguments follow. */
 int cmd_expect_args(const struct command *command, int argc, int index, int min, int max);
 
-extern const struct command command_spec, command_create, command_start, command_run,
-    command_state, command_list, command_kill, command_delete, command_exec;
+extern const struct command command_spec, command_create, command_start, command_run, command_state,
+    command_list, command_kill, command_delete, command_exec;
 extern const struct command command_features;
 extern const struct command command_pause, command_resume, command_ps, command_update,
     command_events;

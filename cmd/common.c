@@ -25,8 +25,8 @@ static void print_command_help(const struct command *command, const struct optio
     }
 }
 
-int cmd_parse(const struct command *command, const struct option_def *defs, int argc,
-              char **argv, int *index, bool *done)
+int cmd_parse(const struct command *command, const struct option_def *defs, int argc, char **argv,
+              int *index, bool *done)
 {
     struct error err;
     bool help = false;

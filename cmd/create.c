@@ -3,8 +3,8 @@
 
 static int run_create(const struct global_options *global, int argc, char **argv);
 
-const struct command command_create = {
-    "create", "[command options] <container-id>", "create a container", run_create};
+const struct command command_create = {"create", "[command options] <container-id>",
+                                       "create a container", run_create};
 
 static int run_create(const struct global_options *global, int argc, char **argv)
 {

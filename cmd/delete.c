@@ -5,8 +5,7 @@ static int run_delete(const struct global_options *global, int argc, char **argv
 
 const struct command command_delete = {
     "delete", "[command options] <container-id>",
-    "delete any resources held by the container often used with detached container",
-    run_delete};
+    "delete any resources held by the container often used with detached container", run_delete};
 
 static int run_delete(const struct global_options *global, int argc, char **argv)
 {

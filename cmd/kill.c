@@ -8,8 +8,7 @@ static int run_kill(const struct global_options *global, int argc, char **argv);
 
 const struct command command_kill = {
     "kill", "[command options] <container-id> [signal]",
-    "kill sends the specified signal (default: SIGTERM) to the container's init process",
-    run_kill};
+    "kill sends the specified signal (default: SIGTERM) to the container's init process", run_kill};
 
 static int run_kill(const struct global_options *global, int argc, char **argv)
 {

@@ -17,8 +17,8 @@ const struct command command_list = {"list", "[command options]",
 /* Go's tabwriter as runc configures it: min width 12, padding 3; the last column unpadded. */
 static void print_table(const struct container_summary *list, size_t count)
 {
-    static const char *const header[COLUMNS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED",
-                                                "OWNER"};
+    static const char *const header[COLUMNS] = {"ID",     "PID",     "STATUS",
+                                                "BUNDLE", "CREATED", "OWNER"};
     size_t rows = count + 1, width[COLUMNS] = {0};
     char ***cells = calloc(rows, sizeof *cells);
 

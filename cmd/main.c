@@ -12,9 +12,8 @@
 #include "cmd.h"
 
 static const struct command *const commands[] = {
-    &command_create, &command_delete, &command_exec,  &command_kill,  &command_list,
-    &command_run,    &command_spec,   &command_start, &command_state,
-    &command_features,
+    &command_create, &command_delete, &command_exec,  &command_kill,   &command_list,
+    &command_run,    &command_spec,   &command_start, &command_state,  &command_features,
     &command_pause,  &command_resume, &command_ps,    &command_update, &command_events,
 };
 
@@ -87,8 +86,8 @@ int main(int argc, char **argv)
     /* Before anything touches a container: a container process must not reach us through
      * /proc/<pid>/exe, fd or mem (CVE-2019-5736, CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    struct global_options global = {.root = "/run/runc-go", .log_format = "text",
-                                     .rootless = "auto"};
+    struct global_options global = {
+        .root = "/run/runc-go", .log_format = "text", .rootless = "auto"};
     bool help = false, version = false;
     const struct option_def defs[] = {
         {"root", 0, OPTION_STRING, &global.root},

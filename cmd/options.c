@@ -50,8 +50,7 @@ static int set_value(const struct option_def *def, const char *value, struct err
     }
     case OPTION_INT:
         if (parse_long(value, &number) < 0 || number < 0 || number > 1 << 20)
-            return error_set(err, EINVAL, "invalid value \"%s\" for flag --%s", value,
-                             def->name);
+            return error_set(err, EINVAL, "invalid value \"%s\" for flag --%s", value, def->name);
         *(int *)def->target = (int)number;
         return 0;
     }

@@ -20,10 +20,10 @@ struct string_list {
 void string_list_free(struct string_list *list);
 
 struct option_def {
-    const char *name;  /* long name without dashes */
-    char short_name;   /* 0 when none */
+    const char *name; /* long name without dashes */
+    char short_name;  /* 0 when none */
     enum option_kind kind;
-    void *target;      /* bool *, const char **, int *, struct string_list * */
+    void *target; /* bool *, const char **, int *, struct string_list * */
 };
 
 /* Parses from argv[*index]; leaves *index at the first non-flag argument.

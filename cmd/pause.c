@@ -3,9 +3,8 @@
 
 static int run_pause(const struct global_options *global, int argc, char **argv);
 
-const struct command command_pause = {"pause", "<container-id>",
-                                      "pause suspends all processes inside the container",
-                                      run_pause};
+const struct command command_pause = {
+    "pause", "<container-id>", "pause suspends all processes inside the container", run_pause};
 
 static int run_pause(const struct global_options *global, int argc, char **argv)
 {

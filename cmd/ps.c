@@ -8,8 +8,7 @@
 static int run_ps(const struct global_options *global, int argc, char **argv);
 
 const struct command command_ps = {"ps", "[command options] <container-id> [ps options]",
-                                   "ps displays the processes running inside a container",
-                                   run_ps};
+                                   "ps displays the processes running inside a container", run_ps};
 
 static int run_ps(const struct global_options *global, int argc, char **argv)
 {

@@ -3,9 +3,9 @@
 
 static int run_resume(const struct global_options *global, int argc, char **argv);
 
-const struct command command_resume = {
-    "resume", "<container-id>", "resumes all processes that have been previously paused",
-    run_resume};
+const struct command command_resume = {"resume", "<container-id>",
+                                       "resumes all processes that have been previously paused",
+                                       run_resume};
 
 static int run_resume(const struct global_options *global, int argc, char **argv)
 {

@@ -11,14 +11,14 @@
 
 static int run_spec(const struct global_options *global, int argc, char **argv);
 
-const struct command command_spec = {"spec", "[command options]",
-                                     "create a new specification file", run_spec};
+const struct command command_spec = {"spec", "[command options]", "create a new specification file",
+                                     run_spec};
 
 static int write_spec(const char *bundle, bool rootless, struct error *err)
 {
     cleanup_free char *path = xasprintf("%s/config.json", bundle ? bundle : ".");
-    cleanup_free char *json = spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(),
-                                                getegid());
+    cleanup_free char *json =
+        spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(), getegid());
     cleanup_close int fd = -1;
 
     if (access(path, F_OK) == 0)

@@ -6,8 +6,8 @@
 
 static int run_state(const struct global_options *global, int argc, char **argv);
 
-const struct command command_state = {"state", "<container-id>",
-                                      "output the state of a container", run_state};
+const struct command command_state = {"state", "<container-id>", "output the state of a container",
+                                      run_state};
 
 static int run_state(const struct global_options *global, int argc, char **argv)
 {

@@ -65,8 +65,8 @@ static void log_write(enum log_level level, const char *msg)
     format_time(when, sizeof when);
     if (log_fmt == LOG_FORMAT_JSON) {
         cleanup_free char *jmsg = json_quote(msg);
-        line = xasprintf("{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level_name(level),
-                         jmsg, when);
+        line = xasprintf("{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level_name(level), jmsg,
+                         when);
     } else {
         cleanup_free char *qmsg = json_quote(msg);
         line = xasprintf("time=\"%s\" level=%s msg=%s\n", when, level_name(level), qmsg);

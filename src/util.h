@@ -39,11 +39,11 @@ static inline int take_fd(int *fd)
 }
 
 /* Hands ownership of a pointer out of a cleanup_free variable. */
-#define take_ptr(pp)                                                                              \
-    ({                                                                                            \
-        __typeof__(*(pp)) taken_ = *(pp);                                                         \
-        *(pp) = NULL;                                                                             \
-        taken_;                                                                                   \
+#define take_ptr(pp)                                                                               \
+    ({                                                                                             \
+        __typeof__(*(pp)) taken_ = *(pp);                                                          \
+        *(pp) = NULL;                                                                              \
+        taken_;                                                                                    \
     })
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */

@@ -66,6 +66,22 @@ report() {
 	fi
 }
 
+# ------------------------------------------------------------------ style
+
+# The code style check of STYLE.md (`make format-check`), counted like a test.
+if command -v clang-format >/dev/null; then
+	if make -s format-check >"$LOGS/format-check.log" 2>&1; then
+		echo "PASS style/clang-format"
+		passed=$((passed + 1))
+	else
+		echo "FAIL style/clang-format: files need \`make format\` (log: $LOGS/format-check.log)"
+		failed=$((failed + 1))
+	fi
+else
+	echo "SKIP style/clang-format: clang-format is not installed"
+	skipped=$((skipped + 1))
+fi
+
 # ------------------------------------------------------------------ unit
 
 shopt -s nullglob

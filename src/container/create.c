@@ -133,8 +133,8 @@ static void add_socket_activation(struct create_context *ctx)
 
     ctx->preserve_fds = ctx->options->preserve_fds;
     /* systemd's rule: the sockets belong to the process LISTEN_PID names, i.e. us. */
-    if (!listen_fds || parse_long(listen_fds, &n) < 0 || n <= 0 || n > 1 << 16 ||
-        !listen_pid || parse_long(listen_pid, &pid) < 0 || pid != getpid())
+    if (!listen_fds || parse_long(listen_fds, &n) < 0 || n <= 0 || n > 1 << 16 || !listen_pid ||
+        parse_long(listen_pid, &pid) < 0 || pid != getpid())
         return;
     ctx->preserve_fds += (int)n;
     ctx->envp = xrealloc(ctx->envp, (count + 3) * sizeof *ctx->envp);
@@ -151,11 +151,13 @@ static int check_supported(const struct create_context *ctx, struct error *err)
     if (check_terminal(ctx, err) < 0)
         return -1;
     if (ctx->options->systemd_cgroup)
-        return error_set(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not "
-                                       "supported yet");
+        return error_set(err, ENOTSUP,
+                         "--systemd-cgroup: the systemd cgroup driver is not "
+                         "supported yet");
     if (user_ns && namespaces_any_joined(spec))
-        return error_set(err, ENOTSUP, "config.json: linux.namespaces: joining namespaces "
-                                       "together with a user namespace is not supported yet");
+        return error_set(err, ENOTSUP,
+                         "config.json: linux.namespaces: joining namespaces "
+                         "together with a user namespace is not supported yet");
     if (!spec_find_namespace(spec, SPEC_NS_MOUNT))
         return error_set(err, EINVAL,
                          "config.json: linux.namespaces: a mount namespace is required");
@@ -302,15 +304,25 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
     int clone_flags = all_new & ~deferred;
     int pid_ns = joined_pid_namespace(ctx);
     cleanup_close int own_pid_ns = -1;
-    struct init_config config = {
-        .spec = ctx->spec, .id = ctx->options->id, .bundle = ctx->bundle,
-        .rootfs = ctx->rootfs, .argv = ctx->argv, .envp = ctx->envp,
-        .no_pivot = ctx->options->no_pivot, .no_new_keyring = ctx->options->no_new_keyring,
-        .preserve_fds = ctx->preserve_fds, .sync_fd = ctx->sync_fds[1],
-        .fifo_fd = ctx->fifo_fd, .proc_fd = ctx->proc_fd, .console_fd = ctx->console_fd,
-        .console_proxied = ctx->console_recv_fd >= 0, .ns_fds = ctx->ns_fds,
-        .ns_types = ctx->ns_types, .ns_count = ctx->ns_count, .new_ns_flags = deferred,
-        .original_mask = *mask};
+    struct init_config config = {.spec = ctx->spec,
+                                 .id = ctx->options->id,
+                                 .bundle = ctx->bundle,
+                                 .rootfs = ctx->rootfs,
+                                 .argv = ctx->argv,
+                                 .envp = ctx->envp,
+                                 .no_pivot = ctx->options->no_pivot,
+                                 .no_new_keyring = ctx->options->no_new_keyring,
+                                 .preserve_fds = ctx->preserve_fds,
+                                 .sync_fd = ctx->sync_fds[1],
+                                 .fifo_fd = ctx->fifo_fd,
+                                 .proc_fd = ctx->proc_fd,
+                                 .console_fd = ctx->console_fd,
+                                 .console_proxied = ctx->console_recv_fd >= 0,
+                                 .ns_fds = ctx->ns_fds,
+                                 .ns_types = ctx->ns_types,
+                                 .ns_count = ctx->ns_count,
+                                 .new_ns_flags = deferred,
+                                 .original_mask = *mask};
 
     /* setns(CLONE_NEWPID) moves only our future children: join for the clone, then back. */
     if (pid_ns >= 0) {
@@ -318,8 +330,8 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
         if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
             return error_set(err, errno, "join pid namespace");
     }
-    ctx->pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL,
-                              NULL);
+    ctx->pid =
+        (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (ctx->pid == 0) {
         /* The state dir's flock would outlive `create` in our copy of the fd. */
         close(ctx->container->dirfd);
@@ -374,8 +386,8 @@ static int configure_init(struct create_context *ctx, struct error *err)
         return -1;
     if (process_apply_oom_score_adj_to(ctx->pid, &ctx->spec->process, err) < 0)
         return -1;
-    if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
-                                err) < 0)
+    if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid, err) <
+        0)
         return -1;
     if (sync_send_value(ctx->sync_fds[0], SYNC_GO, ctx->pid, err) < 0)
         return -1;
@@ -417,8 +429,8 @@ static int record_state(struct create_context *ctx, struct error *err)
     for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
         spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
                         ctx->cgroup_paths.values[i]);
-    if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len,
-                             err) < 0 ||
+    if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len, err) <
+            0 ||
         container_save(ctx->container, err) < 0)
         return -1;
     if (ctx->options->pid_file && write_pid_file(ctx->options->pid_file, ctx->pid, err) < 0)
@@ -426,9 +438,8 @@ static int record_state(struct create_context *ctx, struct error *err)
     return 0;
 }
 
-int container_create_with_mask(const struct create_options *options,
-                               const sigset_t *original_mask, pid_t *init_pid,
-                               int *console_master, struct error *err)
+int container_create_with_mask(const struct create_options *options, const sigset_t *original_mask,
+                               pid_t *init_pid, int *console_master, struct error *err)
 {
     struct create_context ctx = {.options = options,
                                  .fifo_fd = -1,

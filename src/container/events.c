@@ -209,8 +209,7 @@ static int emit(FILE *out, char *json)
     return result;
 }
 
-static int emit_stats(FILE *out, const char *id, const struct spec_strmap *paths,
-                      struct error *err)
+static int emit_stats(FILE *out, const char *id, const struct spec_strmap *paths, struct error *err)
 {
     struct cgroup_stats stats;
     int result;
@@ -299,8 +298,7 @@ int container_events(const char *root, const char *id, long long interval_ms, bo
         spec_strmap_add(&w.paths, c->record->cgroup_paths.keys[i],
                         c->record->cgroup_paths.values[i]);
     container_free(c);
-    result = stats_only ? emit_stats(out, w.id, &w.paths, err)
-                        : follow(&w, interval_ms, out, err);
+    result = stats_only ? emit_stats(out, w.id, &w.paths, err) : follow(&w, interval_ms, out, err);
     free(w.id);
     spec_strmap_free(&w.paths);
     return result;

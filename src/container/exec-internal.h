@@ -23,11 +23,11 @@ struct exec_context {
     int ns_fds[SPEC_NS_COUNT];         /* the init's namespaces that differ from ours */
     enum spec_namespace_type ns_types[SPEC_NS_COUNT];
     int ns_count;
-    int sync_fds[2]; /* [0] the runtime's end, [1] the child's */
-    int console_fd;      /* --tty: the socket the child sends the pty master over, else -1 */
-    int console_recv_fd; /* --tty in the foreground: our end of it, else -1 */
+    int sync_fds[2];      /* [0] the runtime's end, [1] the child's */
+    int console_fd;       /* --tty: the socket the child sends the pty master over, else -1 */
+    int console_recv_fd;  /* --tty in the foreground: our end of it, else -1 */
     bool console_proxied; /* ... the runtime proxies the pty (no --console-socket) */
-    pid_t pid;       /* the child, as the host sees it */
+    pid_t pid;            /* the child, as the host sees it */
     bool signals_blocked;
     sigset_t original_mask; /* restored in the child before execve */
 };

@@ -175,8 +175,7 @@ static int setup_terminal(struct exec_context *ctx, struct error *err)
     const struct spec_process *process = ctx->process;
     struct console_setup setup = {
         .socket_fd = ctx->console_fd,
-        .has_size = process->has_console_size && process->console_height &&
-                    process->console_width,
+        .has_size = process->has_console_size && process->console_height && process->console_width,
         .rows = (unsigned short)process->console_height,
         .cols = (unsigned short)process->console_width,
         .owner = process->user.uid,

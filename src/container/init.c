@@ -85,8 +85,8 @@ static int run_creation_hooks(void *data, struct error *err)
     }
     if (!hooks_present(hooks, HOOK_CREATE_CONTAINER))
         return 0;
-    state = hooks_state_json(config->spec, config->id, config->host_pid, config->bundle,
-                             "creating");
+    state =
+        hooks_state_json(config->spec, config->id, config->host_pid, config->bundle, "creating");
     return hooks_run(hooks, HOOK_CREATE_CONTAINER, state, err);
 }
 
@@ -113,8 +113,7 @@ static int setup_terminal(struct init_config *config, struct error *err)
     struct console_setup setup = {
         .socket_fd = config->console_fd,
         /* runc resizes only when both are given */
-        .has_size = process->has_console_size && process->console_height &&
-                    process->console_width,
+        .has_size = process->has_console_size && process->console_height && process->console_width,
         .rows = (unsigned short)process->console_height,
         .cols = (unsigned short)process->console_width,
         .owner = process->user.uid,
@@ -225,8 +224,7 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     if (lsm_apply(process, &labels, err) < 0)
         return -1;
     if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
-        caps_apply(&process->capabilities, err) < 0 ||
-        process_apply_no_new_privs(process, err) < 0)
+        caps_apply(&process->capabilities, err) < 0 || process_apply_no_new_privs(process, err) < 0)
         return -1;
     if (process->no_new_privileges && load_seccomp(config, err) < 0)
         return -1;
@@ -239,8 +237,7 @@ static int run_start_hooks(const struct init_config *config, struct error *err)
     cleanup_free char *state = NULL;
     if (!hooks_present(&config->spec->hooks, HOOK_START_CONTAINER))
         return 0;
-    state = hooks_state_json(config->spec, config->id, config->host_pid, config->bundle,
-                             "created");
+    state = hooks_state_json(config->spec, config->id, config->host_pid, config->bundle, "created");
     return hooks_run(&config->spec->hooks, HOOK_START_CONTAINER, state, err);
 }
 
@@ -284,7 +281,8 @@ void init_main(struct init_config *config)
     if (sync_send(config->sync_fd, SYNC_READY, &err) < 0)
         _exit(1);
     close(config->sync_fd);
-    if (wait_for_start(config->fifo_fd, config->proc_fd, &err) < 0 || run_start_hooks(config, &err) < 0) {
+    if (wait_for_start(config->fifo_fd, config->proc_fd, &err) < 0 ||
+        run_start_hooks(config, &err) < 0) {
         fprintf(stderr, "runc-go: %s\n", err.msg);
         _exit(1);
     }

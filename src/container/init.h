@@ -18,16 +18,16 @@ struct init_config {
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;
-    int sync_fd;  /* init's end of the sync socketpair */
-    int fifo_fd;  /* O_PATH fd of exec.fifo */
-    int proc_fd;  /* the host's /proc (checked to be procfs), to reopen fifo_fd after pivot */
+    int sync_fd;    /* init's end of the sync socketpair */
+    int fifo_fd;    /* O_PATH fd of exec.fifo */
+    int proc_fd;    /* the host's /proc (checked to be procfs), to reopen fifo_fd after pivot */
     int console_fd; /* process.terminal: the socket the pty master goes to, else -1 */
     bool console_proxied; /* ... and the runtime proxies it (foreground run) */
     const int *ns_fds;
     const enum spec_namespace_type *ns_types;
     int ns_count;
-    pid_t host_pid; /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
-    int new_ns_flags;        /* namespaces the clone did not create (cgroup, time) */
+    pid_t host_pid;         /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
+    int new_ns_flags;       /* namespaces the clone did not create (cgroup, time) */
     sigset_t original_mask; /* restored before execve */
 };
 

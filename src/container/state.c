@@ -125,8 +125,7 @@ int container_write_file(struct container *c, const char *name, const char *data
     fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return error_set(err, errno, "write %s", name);
-    if (write_all(fd, data, len) < 0 ||
-        renameat(c->dirfd, tmp, c->dirfd, name) < 0) {
+    if (write_all(fd, data, len) < 0 || renameat(c->dirfd, tmp, c->dirfd, name) < 0) {
         error_set(err, errno, "write %s", name);
         unlinkat(c->dirfd, tmp, 0);
         return -1;

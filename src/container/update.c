@@ -41,8 +41,7 @@ static int flag_u64(const char *name, const char *value, uint64_t *out, bool *ha
     return 0;
 }
 
-static int flag_i64(const char *name, const char *value, int64_t *out, bool *has,
-                    struct error *err)
+static int flag_i64(const char *name, const char *value, int64_t *out, bool *has, struct error *err)
 {
     long long number;
 
@@ -94,8 +93,8 @@ static struct spec_resources *resources_from_flags(const struct update_options *
         flag_int("pids-limit", o->pids_limit, &pids, err) < 0 ||
         flag_u64("cpu-burst", o->cpu_burst, &c->burst, &c->has_burst, err) < 0 ||
         flag_u64("cpu-period", o->cpu_period, &c->period, &c->has_period, err) < 0 ||
-        flag_u64("cpu-rt-period", o->cpu_rt_period, &c->realtime_period,
-                 &c->has_realtime_period, err) < 0 ||
+        flag_u64("cpu-rt-period", o->cpu_rt_period, &c->realtime_period, &c->has_realtime_period,
+                 err) < 0 ||
         flag_u64("cpu-share", o->cpu_share, &c->shares, &c->has_shares, err) < 0 ||
         flag_i64("cpu-quota", o->cpu_quota, &c->quota, &c->has_quota, err) < 0 ||
         flag_i64("cpu-rt-runtime", o->cpu_rt_runtime, &c->realtime_runtime,
@@ -125,13 +124,15 @@ static struct spec_resources *resources_from_flags(const struct update_options *
 
 static struct spec_resources *resources_from_file(const char *path, struct error *err)
 {
-    cleanup_close int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO)
-                                                  : open(path, O_RDONLY | O_CLOEXEC);
+    cleanup_close int fd =
+        strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     cleanup_free char *json = NULL;
     size_t len;
 
-    if (fd < 0)
-        return error_set(err, errno, "open %s", path), NULL;
+    if (fd < 0) {
+        error_set(err, errno, "open %s", path);
+        return NULL;
+    }
     if (read_fd_all(fd, 16 << 20, &json, &len, err) < 0)
         return NULL;
     return spec_parse_resources(json, len, strcmp(path, "-") == 0 ? "resources" : path, err);
@@ -147,12 +148,12 @@ static void steal_string(char **dst, char **src)
     *dst = take_ptr(src);
 }
 
-#define MERGE(dst, src, field)                                                                    \
-    do {                                                                                          \
-        if ((src)->has_##field) {                                                                 \
-            (dst)->field = (src)->field;                                                          \
-            (dst)->has_##field = true;                                                            \
-        }                                                                                         \
+#define MERGE(dst, src, field)                                                                     \
+    do {                                                                                           \
+        if ((src)->has_##field) {                                                                  \
+            (dst)->field = (src)->field;                                                           \
+            (dst)->has_##field = true;                                                             \
+        }                                                                                          \
     } while (0)
 
 static void merge_memory_cpu(struct spec_resources *dst, struct spec_resources *src)
@@ -193,12 +194,12 @@ static void merge_memory_cpu(struct spec_resources *dst, struct spec_resources *
 
 /* A list given in the update replaces the one in place (the caller frees the old elements'
  * strings first). */
-#define REPLACE_LIST(dst, src, array, count)                                                      \
-    do {                                                                                          \
-        free((dst)->array);                                                                       \
-        (dst)->array = take_ptr(&(src)->array);                                                   \
-        (dst)->count = (src)->count;                                                              \
-        (src)->count = 0;                                                                         \
+#define REPLACE_LIST(dst, src, array, count)                                                       \
+    do {                                                                                           \
+        free((dst)->array);                                                                        \
+        (dst)->array = take_ptr(&(src)->array);                                                    \
+        (dst)->count = (src)->count;                                                               \
+        (src)->count = 0;                                                                          \
     } while (0)
 
 static void merge_block_io(struct spec_block_io *dst, struct spec_block_io *src)
@@ -269,28 +270,28 @@ static void merge_resources(struct spec_resources *dst, struct spec_resources *s
 
 /* ------------------------------------------------- the saved resources, as JSON */
 
-#define OUT_INT(out, obj, field, key)                                                             \
-    do {                                                                                          \
-        if ((obj)->has_##field) {                                                                 \
-            json_out_key(out, key);                                                               \
-            json_out_int(out, (long long)(obj)->field);                                           \
-        }                                                                                         \
+#define OUT_INT(out, obj, field, key)                                                              \
+    do {                                                                                           \
+        if ((obj)->has_##field) {                                                                  \
+            json_out_key(out, key);                                                                \
+            json_out_int(out, (long long)(obj)->field);                                            \
+        }                                                                                          \
     } while (0)
 
-#define OUT_UINT(out, obj, field, key)                                                            \
-    do {                                                                                          \
-        if ((obj)->has_##field) {                                                                 \
-            json_out_key(out, key);                                                               \
-            json_out_uint(out, (unsigned long long)(obj)->field);                                 \
-        }                                                                                         \
+#define OUT_UINT(out, obj, field, key)                                                             \
+    do {                                                                                           \
+        if ((obj)->has_##field) {                                                                  \
+            json_out_key(out, key);                                                                \
+            json_out_uint(out, (unsigned long long)(obj)->field);                                  \
+        }                                                                                          \
     } while (0)
 
-#define OUT_BOOL(out, obj, field, key)                                                            \
-    do {                                                                                          \
-        if ((obj)->has_##field) {                                                                 \
-            json_out_key(out, key);                                                               \
-            json_out_bool(out, (obj)->field);                                                     \
-        }                                                                                         \
+#define OUT_BOOL(out, obj, field, key)                                                             \
+    do {                                                                                           \
+        if ((obj)->has_##field) {                                                                  \
+            json_out_key(out, key);                                                                \
+            json_out_bool(out, (obj)->field);                                                      \
+        }                                                                                          \
     } while (0)
 
 static void out_devices(struct json_out *out, const struct spec_resources *r)
@@ -507,8 +508,8 @@ int container_update(const struct update_options *o, struct error *err)
             /* As runc: put the previous values back so the cgroup matches what is saved. */
             struct error ignored;
             struct spec_resources *previous = current_resources(c, &ignored);
-            if (previous && cgroup_update_resources(&c->record->cgroup_paths, previous,
-                                                    &ignored) < 0)
+            if (previous &&
+                cgroup_update_resources(&c->record->cgroup_paths, previous, &ignored) < 0)
                 log_warn("setting back cgroup configs failed due to error: %s, your state and "
                          "actual configs might be inconsistent",
                          ignored.msg);

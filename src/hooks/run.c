@@ -148,10 +148,10 @@ static int run_one(const struct spec_hook *hook, enum hook_kind kind, size_t ind
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status))
-        return error_set(err, 0, "%s hook #%zu (%s): exit status %d, output: %s",
-                         kind_names[kind], index, hook->path, WEXITSTATUS(status), output);
-    return error_set(err, 0, "%s hook #%zu (%s): killed by signal %d, output: %s",
-                     kind_names[kind], index, hook->path, WTERMSIG(status), output);
+        return error_set(err, 0, "%s hook #%zu (%s): exit status %d, output: %s", kind_names[kind],
+                         index, hook->path, WEXITSTATUS(status), output);
+    return error_set(err, 0, "%s hook #%zu (%s): killed by signal %d, output: %s", kind_names[kind],
+                     index, hook->path, WTERMSIG(status), output);
 }
 
 int hooks_run(const struct spec_hooks *hooks, enum hook_kind kind, const char *state_json,

@@ -130,8 +130,7 @@ int caps_prepare(const struct spec_capabilities *caps, struct error *err)
     return 0;
 }
 
-static int fill_flag(cap_t state, cap_flag_t flag, const struct caps_list *list,
-                     struct error *err)
+static int fill_flag(cap_t state, cap_flag_t flag, const struct caps_list *list, struct error *err)
 {
     bool want[CAPS_MAX] = {false};
 
@@ -155,8 +154,10 @@ static int raise_ambient(const struct caps_list *ambient, struct error *err)
          * inheritable ones). */
         if (want[cap] && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 &&
             errno != EPERM && errno != EINVAL)
-            return error_set(err, errno, "config.json: process.capabilities.ambient: raise "
-                                         "capability %d", cap);
+            return error_set(err, errno,
+                             "config.json: process.capabilities.ambient: raise "
+                             "capability %d",
+                             cap);
     }
     return 0;
 }

@@ -18,7 +18,7 @@
 
 struct device_rule {
     bool allow;
-    char type; /* 'a' (all devices), 'c', 'b' */
+    char type;            /* 'a' (all devices), 'c', 'b' */
     int64_t major, minor; /* -1: any */
     const char *access;   /* "rwm" subset */
 };
@@ -43,8 +43,8 @@ static int collect_rules(const struct cgroup_apply *a, struct device_rule **out,
                          struct error *err)
 {
     const struct spec_resources *r = a->r;
-    struct device_rule *rules = xcalloc(r->devices_count + ARRAY_SIZE(default_rules) + 1,
-                                        sizeof *rules);
+    struct device_rule *rules =
+        xcalloc(r->devices_count + ARRAY_SIZE(default_rules) + 1, sizeof *rules);
     size_t n = 0;
 
     rules[n++] = (struct device_rule){false, 'a', -1, -1, "rwm"};
@@ -88,8 +88,7 @@ int cgroup_v1_apply_devices(const char *dir, const struct cgroup_apply *a, struc
         char major[24], minor[24], value[80];
         format_number(major, sizeof major, rules[i].major);
         format_number(minor, sizeof minor, rules[i].minor);
-        snprintf(value, sizeof value, "%c %s:%s %s", rules[i].type, major, minor,
-                 rules[i].access);
+        snprintf(value, sizeof value, "%c %s:%s %s", rules[i].type, major, minor, rules[i].access);
         if (cgroup_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", value, err) < 0)
             return error_prefix(err, "%s.devices", a->origin);
     }
@@ -98,16 +97,17 @@ int cgroup_v1_apply_devices(const char *dir, const struct cgroup_apply *a, struc
 
 /* ------------------------------------------------------------------- v2: eBPF */
 
-#define INSN(c, d, s, o, i)                                                                      \
+#define INSN(c, d, s, o, i)                                                                        \
     ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static unsigned access_mask(const char *access)
 {
     unsigned mask = 0;
     for (const char *p = access; *p; p++)
-        mask |= *p == 'r' ? BPF_DEVCG_ACC_READ : *p == 'w' ? BPF_DEVCG_ACC_WRITE
-                : *p == 'm'                                 ? BPF_DEVCG_ACC_MKNOD
-                                                            : 0;
+        mask |= *p == 'r'   ? BPF_DEVCG_ACC_READ
+                : *p == 'w' ? BPF_DEVCG_ACC_WRITE
+                : *p == 'm' ? BPF_DEVCG_ACC_MKNOD
+                            : 0;
     return mask;
 }
 
@@ -120,8 +120,8 @@ static size_t rule_length(const struct device_rule *rule)
 }
 
 /* "if dst != (src or imm) goto next": emitted at *n. */
-static void jump_unless(struct bpf_insn *prog, size_t *n, size_t next, int source, int dst,
-                        int src, int imm)
+static void jump_unless(struct bpf_insn *prog, size_t *n, size_t next, int source, int dst, int src,
+                        int imm)
 {
     short skip = (short)(next - (*n + 1));
     prog[*n] = INSN(BPF_JMP | BPF_JNE | source, dst, src, skip, imm);
@@ -131,8 +131,7 @@ static void jump_unless(struct bpf_insn *prog, size_t *n, size_t next, int sourc
 /* The program sees (type | access << 16, major, minor) and returns 1 to allow. The kernel's
  * v1 semantics: an "all devices" rule resets everything before it and sets the default; the
  * specific rules after it are checked newest first, the first match decides. */
-static struct bpf_insn *compile_rules(const struct device_rule *rules, size_t count,
-                                      size_t *length)
+static struct bpf_insn *compile_rules(const struct device_rule *rules, size_t count, size_t *length)
 {
     size_t start = 0, n = 0, capacity = 8;
     bool default_allow = false;
@@ -149,7 +148,7 @@ static struct bpf_insn *compile_rules(const struct device_rule *rules, size_t co
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0);
     prog[n++] = INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff); /* r2 = type */
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1, 0, 0);
-    prog[n++] = INSN(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16); /* r3 = access */
+    prog[n++] = INSN(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16);        /* r3 = access */
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0); /* r4 = major */
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0); /* r5 = minor */
     for (size_t i = count; i-- > start;) {
@@ -266,8 +265,7 @@ int cgroup_v2_apply_devices(const char *dir, const struct cgroup_apply *a, struc
     attr.attach_type = BPF_CGROUP_DEVICE;
     attr.attach_flags = BPF_F_ALLOW_MULTI;
     if (bpf(BPF_PROG_ATTACH, &attr) < 0)
-        return error_set(err, errno, "%s.devices: attach the device filter to %s", a->origin,
-                         dir);
+        return error_set(err, errno, "%s.devices: attach the device filter to %s", a->origin, dir);
     for (size_t i = 0; i < old_count; i++)
         detach_program(dirfd, old[i]);
     return 0;

@@ -167,8 +167,8 @@ int cgroup_read_keyed(const char *dir, const char *file, const char *key, uint64
 
     if (!content)
         return -1;
-    for (char *line = content; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1
-                                                                          : NULL) {
+    for (char *line = content; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, key, key_len) == 0 && line[key_len] == ' ')
             return parse_u64(line + key_len + 1, value);
     }
@@ -228,16 +228,16 @@ int cgroup_field_error(const struct cgroup_apply *a, const char *field, struct e
     return error_prefix(err, "%s.%s", a->origin, field);
 }
 
-int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file,
-               const char *value, const char *field, struct error *err)
+int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, const char *value,
+               const char *field, struct error *err)
 {
     if (cgroup_write(dir, file, value, err) < 0)
         return cgroup_field_error(a, field, err);
     return 0;
 }
 
-int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file,
-                   long long value, const char *field, struct error *err)
+int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file, long long value,
+                   const char *field, struct error *err)
 {
     char buf[32];
 
@@ -245,8 +245,8 @@ int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *fi
     return cgroup_set(a, dir, file, buf, field, err);
 }
 
-int cgroup_check_memory_usage(const struct cgroup_apply *a, const char *dir,
-                              const char *usage_file, struct error *err)
+int cgroup_check_memory_usage(const struct cgroup_apply *a, const char *dir, const char *usage_file,
+                              struct error *err)
 {
     const struct spec_memory *m = &a->r->memory;
     uint64_t usage;
@@ -257,18 +257,17 @@ int cgroup_check_memory_usage(const struct cgroup_apply *a, const char *dir,
     if (cgroup_read_u64(dir, usage_file, &usage) < 0)
         return 0;
     if (m->has_swap && m->swap > 0 && (uint64_t)m->swap <= usage)
-        return error_set(err, 0, "%s.memory.swap: rejecting memory+swap limit %" PRId64
-                                 " <= usage %" PRIu64,
-                         a->origin, m->swap, usage);
+        return error_set(
+            err, 0, "%s.memory.swap: rejecting memory+swap limit %" PRId64 " <= usage %" PRIu64,
+            a->origin, m->swap, usage);
     if (m->has_limit && m->limit > 0 && (uint64_t)m->limit <= usage)
-        return error_set(err, 0, "%s.memory.limit: rejecting memory limit %" PRId64
-                                 " <= usage %" PRIu64,
+        return error_set(err, 0,
+                         "%s.memory.limit: rejecting memory limit %" PRId64 " <= usage %" PRIu64,
                          a->origin, m->limit, usage);
     return 0;
 }
 
-int cgroup_hugepage_name(const struct cgroup_apply *a, size_t index, char **name,
-                         struct error *err)
+int cgroup_hugepage_name(const struct cgroup_apply *a, size_t index, char **name, struct error *err)
 {
     const char *size = a->r->hugepage_limits[index].page_size;
     size_t count;
@@ -285,7 +284,8 @@ int cgroup_hugepage_name(const struct cgroup_apply *a, size_t index, char **name
         return 0;
     free(*name);
     *name = NULL;
-    return error_set(err, 0, "%s.hugepageLimits[%zu].pageSize: %s is not a hugepage size of "
-                                  "this host",
+    return error_set(err, 0,
+                     "%s.hugepageLimits[%zu].pageSize: %s is not a hugepage size of "
+                     "this host",
                      a->origin, index, size);
 }

@@ -110,8 +110,9 @@ int cgroup_hierarchies(struct cgroup_hierarchy **out, size_t *count, struct erro
             continue;
         if (strcmp(fstype, "cgroup2") == 0 && mode != CGROUP_MODE_V1 &&
             !already_listed(*out, *count, CGROUP_UNIFIED_KEY)) {
-            bool expected = strcmp(mountpoint, mode == CGROUP_MODE_V2 ? "/sys/fs/cgroup"
-                                                                      : "/sys/fs/cgroup/unified") == 0;
+            bool expected =
+                strcmp(mountpoint,
+                       mode == CGROUP_MODE_V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified") == 0;
             if (expected)
                 add_hierarchy(out, count, xstrdup(CGROUP_UNIFIED_KEY), mountpoint, true);
         } else if (strcmp(fstype, "cgroup") == 0 && mode != CGROUP_MODE_V2) {

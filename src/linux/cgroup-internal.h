@@ -22,8 +22,7 @@ struct cgroup_backend {
     /* mkdir the directories (and what a new cgroup needs before it takes tasks). */
     int (*create)(const struct spec_strmap *paths, struct error *err);
     int (*enter)(const struct spec_strmap *paths, pid_t pid, struct error *err);
-    int (*apply)(const struct spec_strmap *paths, const struct cgroup_apply *a,
-                 struct error *err);
+    int (*apply)(const struct spec_strmap *paths, const struct cgroup_apply *a, struct error *err);
     int (*freeze)(const struct spec_strmap *paths, bool frozen, struct error *err);
     /* 1 frozen, 0 thawed, -1 no freezer. */
     int (*frozen)(const struct spec_strmap *paths);
@@ -84,13 +83,13 @@ int cgroup_remove_tree(const char *dir);
 /* The error of one resource field: "<origin>.<field>: " before err's message. */
 int cgroup_field_error(const struct cgroup_apply *a, const char *field, struct error *err);
 /* Writes one resource file; the error names the field. */
-int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file,
-               const char *value, const char *field, struct error *err);
-int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file,
-                   long long value, const char *field, struct error *err);
+int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, const char *value,
+               const char *field, struct error *err);
+int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file, long long value,
+                   const char *field, struct error *err);
 /* memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's text). */
-int cgroup_check_memory_usage(const struct cgroup_apply *a, const char *dir,
-                              const char *usage_file, struct error *err);
+int cgroup_check_memory_usage(const struct cgroup_apply *a, const char *dir, const char *usage_file,
+                              struct error *err);
 /* Checks every hugepage size against the host's and returns the kernel's name. */
 int cgroup_hugepage_name(const struct cgroup_apply *a, size_t index, char **name,
                          struct error *err);
@@ -109,8 +108,7 @@ int cgroup_v1_cpuset_init(const char *dir, struct error *err);
 int cgroup_v1_apply_devices(const char *dir, const struct cgroup_apply *a, struct error *err);
 int cgroup_v2_apply_devices(const char *dir, const struct cgroup_apply *a, struct error *err);
 
-int cgroup_v1_stats(const struct spec_strmap *paths, struct cgroup_stats *stats,
-                    struct error *err);
+int cgroup_v1_stats(const struct spec_strmap *paths, struct cgroup_stats *stats, struct error *err);
 int cgroup_v2_stats(const char *dir, struct cgroup_stats *stats, struct error *err);
 void cgroup_v2_stats_hugetlb(const char *dir, struct cgroup_stats *stats);
 /* The host's hugepage sizes in the kernel's names ("2MB", "1GB"), sorted as runc does. */
@@ -121,8 +119,7 @@ char **cgroup_hugepage_sizes(size_t *count);
 int cgroup_signal_frozen(const struct cgroup_backend *backend, const struct spec_strmap *paths,
                          int sig, struct error *err);
 
-int cgroup_oom_watch_v1(const char *memory_dir, struct cgroup_oom_watch **watch,
-                        struct error *err);
+int cgroup_oom_watch_v1(const char *memory_dir, struct cgroup_oom_watch **watch, struct error *err);
 int cgroup_oom_watch_v2(const char *dir, struct cgroup_oom_watch **watch, struct error *err);
 
 #endif

@@ -91,8 +91,7 @@ static uint16_t *read_cpu_list(const char *dir, const char *file, size_t *count)
 
 static int compare_counters(const void *a, const void *b)
 {
-    return strcmp(((const struct cgroup_counter *)a)->key,
-                  ((const struct cgroup_counter *)b)->key);
+    return strcmp(((const struct cgroup_counter *)a)->key, ((const struct cgroup_counter *)b)->key);
 }
 
 /* memory.stat: every "key value" line, sorted (runc prints a map). */
@@ -332,8 +331,7 @@ static void v1_hugetlb(const char *dir, struct cgroup_stats *stats)
     free_strings(sizes, count);
 }
 
-int cgroup_v1_stats(const struct spec_strmap *paths, struct cgroup_stats *stats,
-                    struct error *err)
+int cgroup_v1_stats(const struct spec_strmap *paths, struct cgroup_stats *stats, struct error *err)
 {
     const char *memory = cgroup_v1_dir(paths, "memory");
 
@@ -414,8 +412,7 @@ static void v2_io(const char *dir, struct cgroup_stats *stats)
                 struct cgroup_blkio_entry e = {.major = major, .minor = minor};
                 snprintf(e.op, sizeof e.op, "%s", map[i].op);
                 e.value = strtoull(pair + strlen(map[i].key), NULL, 10);
-                stats->blkio[t] =
-                    xrealloc(stats->blkio[t], (stats->blkio_count[t] + 1) * sizeof e);
+                stats->blkio[t] = xrealloc(stats->blkio[t], (stats->blkio_count[t] + 1) * sizeof e);
                 stats->blkio[t][stats->blkio_count[t]++] = e;
             }
         }

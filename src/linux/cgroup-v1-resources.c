@@ -24,8 +24,8 @@ static int set_memory_limit(const struct cgroup_apply *a, const char *dir, int64
 {
     uint64_t usage = 0, max = 0;
 
-    if (limit == 0 || cgroup_set_int(a, dir, "memory.limit_in_bytes", limit, "memory.limit",
-                                     err) == 0)
+    if (limit == 0 ||
+        cgroup_set_int(a, dir, "memory.limit_in_bytes", limit, "memory.limit", err) == 0)
         return 0;
     if (err->errnum != EBUSY)
         return -1;
@@ -81,8 +81,8 @@ static int v1_memory(const struct spec_strmap *paths, const struct cgroup_apply 
         set_memory_and_swap(a, dir, err) < 0)
         return -1;
     if (m->has_reservation && m->reservation != 0 &&
-        cgroup_set_int(a, dir, "memory.soft_limit_in_bytes", m->reservation,
-                       "memory.reservation", err) < 0)
+        cgroup_set_int(a, dir, "memory.soft_limit_in_bytes", m->reservation, "memory.reservation",
+                       err) < 0)
         return -1;
     if (m->has_kernel_tcp) {
         if (!cgroup_file_exists(dir, "memory.kmem.tcp.limit_in_bytes"))
@@ -135,8 +135,7 @@ static int v1_cpu_bandwidth(const struct cgroup_apply *a, const char *dir, struc
     /* A shorter period may be refused (EINVAL) while the old quota/new period exceeds the
      * parent's: then set the quota first and retry the period (runc's order). */
     if (c->has_period && c->period != 0 &&
-        cgroup_set_int(a, dir, "cpu.cfs_period_us", (long long)c->period, "cpu.period", err) <
-            0) {
+        cgroup_set_int(a, dir, "cpu.cfs_period_us", (long long)c->period, "cpu.period", err) < 0) {
         if (err->errnum != EINVAL || quota == 0)
             return -1;
         period_pending = true;
@@ -154,8 +153,7 @@ static int v1_cpu_bandwidth(const struct cgroup_apply *a, const char *dir, struc
     return 0;
 }
 
-static int v1_cpu(const struct spec_strmap *paths, const struct cgroup_apply *a,
-                  struct error *err)
+static int v1_cpu(const struct spec_strmap *paths, const struct cgroup_apply *a, struct error *err)
 {
     const struct spec_cpu *c = &a->r->cpu;
     const char *dir = cgroup_v1_dir(paths, "cpu");
@@ -163,8 +161,8 @@ static int v1_cpu(const struct spec_strmap *paths, const struct cgroup_apply *a,
 
     if (!c->present)
         return 0;
-    if ((c->has_shares || c->has_quota || c->has_period || c->has_burst ||
-         c->has_realtime_period || c->has_realtime_runtime || c->has_idle) &&
+    if ((c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_realtime_period ||
+         c->has_realtime_runtime || c->has_idle) &&
         need_dir(a, dir, "cpu", "cpu", err) < 0)
         return -1;
     if (c->has_shares && c->shares != 0 && v1_cpu_shares(a, dir, err) < 0)
@@ -226,15 +224,13 @@ static int v1_blkio(const struct spec_strmap *paths, const struct cgroup_apply *
         cgroup_set_int(a, dir, weight_file, b->weight, "blockIO.weight", err) < 0)
         return -1;
     if (b->has_leaf_weight && b->leaf_weight != 0 &&
-        cgroup_set_int(a, dir, "blkio.leaf_weight", b->leaf_weight, "blockIO.leafWeight", err) <
-            0)
+        cgroup_set_int(a, dir, "blkio.leaf_weight", b->leaf_weight, "blockIO.leafWeight", err) < 0)
         return -1;
     for (size_t i = 0; i < b->weight_device_count; i++) {
         const struct spec_block_io_weight_device *d = &b->weight_device[i];
         char value[96], field[64];
         snprintf(field, sizeof field, "blockIO.weightDevice[%zu]", i);
-        snprintf(value, sizeof value, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
-                 d->weight);
+        snprintf(value, sizeof value, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
         if (d->has_weight && d->weight != 0 &&
             cgroup_set(a, dir, weight_device_file, value, field, err) < 0)
             return -1;
@@ -341,14 +337,14 @@ int cgroup_v1_apply(const struct spec_strmap *paths, const struct cgroup_apply *
     const char *devices = cgroup_v1_dir(paths, "devices");
 
     if (a->r->unified.count)
-        return error_set(err, 0, "%s.unified: invalid configuration: cannot use unified on "
-                                 "cgroup v1",
+        return error_set(err, 0,
+                         "%s.unified: invalid configuration: cannot use unified on "
+                         "cgroup v1",
                          a->origin);
     if (!a->update && devices && cgroup_v1_apply_devices(devices, a, err) < 0)
         return -1;
-    if (v1_memory(paths, a, err) < 0 || v1_cpu(paths, a, err) < 0 ||
-        v1_blkio(paths, a, err) < 0 || v1_pids_hugetlb(paths, a, err) < 0 ||
-        v1_network_rdma(paths, a, err) < 0)
+    if (v1_memory(paths, a, err) < 0 || v1_cpu(paths, a, err) < 0 || v1_blkio(paths, a, err) < 0 ||
+        v1_pids_hugetlb(paths, a, err) < 0 || v1_network_rdma(paths, a, err) < 0)
         return -1;
     return 0;
 }

@@ -125,8 +125,7 @@ static int v1_frozen(const struct spec_strmap *paths)
 }
 
 /* Membership is the same in every hierarchy: read the one made for counting tasks. */
-static int v1_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count,
-                   struct error *err)
+static int v1_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count, struct error *err)
 {
     const char *dir = cgroup_v1_dir(paths, "pids");
 

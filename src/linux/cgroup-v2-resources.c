@@ -70,8 +70,9 @@ static int v2_cpu(const char *dir, const struct cgroup_apply *a, struct error *e
         return 0;
     if ((c->has_realtime_runtime && c->realtime_runtime != 0) ||
         (c->has_realtime_period && c->realtime_period != 0))
-        return error_set(err, 0, "%s.cpu.realtimeRuntime: realtime scheduling is not supported "
-                                 "on cgroup v2",
+        return error_set(err, 0,
+                         "%s.cpu.realtimeRuntime: realtime scheduling is not supported "
+                         "on cgroup v2",
                          a->origin);
     if (c->has_idle && cgroup_set_int(a, dir, "cpu.idle", c->idle, "cpu.idle", err) < 0)
         return -1;
@@ -103,8 +104,8 @@ static int v2_cpu(const char *dir, const struct cgroup_apply *a, struct error *e
 }
 
 static int write_io_max(const struct cgroup_apply *a, const char *dir, const char *key,
-                        const char *field, const struct spec_block_io_throttle *list,
-                        size_t count, struct error *err)
+                        const char *field, const struct spec_block_io_throttle *list, size_t count,
+                        struct error *err)
 {
     for (size_t i = 0; i < count; i++) {
         char value[128], name[64];
@@ -148,8 +149,7 @@ static int v2_io(const char *dir, const struct cgroup_apply *a, struct error *er
         char value[96], field[48];
         if (!d->has_weight || d->weight == 0)
             continue;
-        snprintf(value, sizeof value, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
-                 d->weight);
+        snprintf(value, sizeof value, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight);
         snprintf(field, sizeof field, "blockIO.weightDevice[%zu]", i);
         if (cgroup_set(a, dir, "io.bfq.weight", value, field, err) < 0)
             return -1;
@@ -160,8 +160,8 @@ static int v2_io(const char *dir, const struct cgroup_apply *a, struct error *er
                                 b->throttle_write_bps_count, err) < 0 ||
                    write_io_max(a, dir, "riops", "throttleReadIOPSDevice", b->throttle_read_iops,
                                 b->throttle_read_iops_count, err) < 0 ||
-                   write_io_max(a, dir, "wiops", "throttleWriteIOPSDevice",
-                                b->throttle_write_iops, b->throttle_write_iops_count, err) < 0
+                   write_io_max(a, dir, "wiops", "throttleWriteIOPSDevice", b->throttle_write_iops,
+                                b->throttle_write_iops_count, err) < 0
                ? -1
                : 0;
 }
@@ -183,8 +183,7 @@ int cgroup_v2_apply_hugetlb(const char *dir, const struct cgroup_apply *a, struc
     return 0;
 }
 
-static int v2_pids_rdma_network(const char *dir, const struct cgroup_apply *a,
-                                struct error *err)
+static int v2_pids_rdma_network(const char *dir, const struct cgroup_apply *a, struct error *err)
 {
     const struct spec_resources *r = a->r;
 
@@ -206,8 +205,7 @@ static int v2_pids_rdma_network(const char *dir, const struct cgroup_apply *a,
             return -1;
     }
     if ((r->has_class_id && r->class_id) || r->net_priorities_count)
-        log_warn("%s.network: net_cls and net_prio do not exist on cgroup v2, ignored",
-                 a->origin);
+        log_warn("%s.network: net_cls and net_prio do not exist on cgroup v2, ignored", a->origin);
     return 0;
 }
 
@@ -221,20 +219,23 @@ static int v2_unified(const char *dir, const struct cgroup_apply *a, struct erro
         cleanup_free char *field = xasprintf("unified.%s", key);
         const char *dot = strchr(key, '.');
         if (strchr(key, '/') || key[0] == '.' || key[0] == '\0')
-            return error_set(err, 0, "%s.%s: unified resource \"%s\" must be a file name (no "
-                                     "slashes)",
+            return error_set(err, 0,
+                             "%s.%s: unified resource \"%s\" must be a file name (no "
+                             "slashes)",
                              a->origin, field, key);
         if (cgroup_write(dir, key, u->values[i], err) == 0)
             continue;
         if (err->errnum == ENOENT || err->errnum == EPERM || err->errnum == EACCES) {
             if (!dot)
-                return error_set(err, 0, "%s.%s: unified resource \"%s\" must be in the form "
-                                         "CONTROLLER.PARAMETER",
+                return error_set(err, 0,
+                                 "%s.%s: unified resource \"%s\" must be in the form "
+                                 "CONTROLLER.PARAMETER",
                                  a->origin, field, key);
             cleanup_free char *controller = xstrndup(key, (size_t)(dot - key));
             if (strcmp(controller, "cgroup") != 0 && !cgroup_v2_has_controller(dir, controller))
-                return error_set(err, 0, "%s.%s: unified resource \"%s\" can't be set: "
-                                         "controller \"%s\" not available",
+                return error_set(err, 0,
+                                 "%s.%s: unified resource \"%s\" can't be set: "
+                                 "controller \"%s\" not available",
                                  a->origin, field, key, controller);
         }
         return cgroup_field_error(a, field, err);

@@ -138,8 +138,7 @@ static int v2_frozen(const struct spec_strmap *paths)
     return strcmp(state, "1") == 0 ? 1 : 0;
 }
 
-static int v2_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count,
-                   struct error *err)
+static int v2_pids(const struct spec_strmap *paths, pid_t **pids, size_t *count, struct error *err)
 {
     const char *dir;
 
@@ -177,8 +176,7 @@ static int v2_apply(const struct spec_strmap *paths, const struct cgroup_apply *
     return cgroup_v2_apply(dir, a, err);
 }
 
-static int v2_stats(const struct spec_strmap *paths, struct cgroup_stats *stats,
-                    struct error *err)
+static int v2_stats(const struct spec_strmap *paths, struct cgroup_stats *stats, struct error *err)
 {
     const char *dir;
 

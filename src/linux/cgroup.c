@@ -33,9 +33,8 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
     if (cgroup_hierarchies(&list, &count, err) < 0)
         return -1;
     for (size_t i = 0; i < count; i++) {
-        cleanup_free char *joined = wanted[0] == '/'
-                                        ? xstrdup(wanted)
-                                        : xasprintf("%s/%s", list[i].own_path, wanted);
+        cleanup_free char *joined =
+            wanted[0] == '/' ? xstrdup(wanted) : xasprintf("%s/%s", list[i].own_path, wanted);
         cleanup_free char *clean = cgroup_clean_path(joined);
         cleanup_free char *dir = xasprintf("%s%s", list[i].mountpoint, clean);
         if (strcmp(clean, "/") == 0) {
@@ -251,8 +250,7 @@ static int hybrid_destroy(const struct spec_strmap *paths, struct error *err)
     int result = cgroup_backend_v1.destroy(paths, err);
     struct error v2_err;
 
-    if (cgroup_unified_dir(paths) && cgroup_backend_v2.destroy(paths, &v2_err) < 0 &&
-        result == 0) {
+    if (cgroup_unified_dir(paths) && cgroup_backend_v2.destroy(paths, &v2_err) < 0 && result == 0) {
         *err = v2_err;
         result = -1;
     }

@@ -40,8 +40,8 @@ int cgroup_apply_resources(const struct spec_strmap *paths, const struct spec_re
 /* `update`: like cgroup_apply_resources for a running container, but the device rules are
  * left alone (as runc: rewriting them would cut the container off its devices for a moment)
  * and memory.checkBeforeUpdate is honoured. */
-int cgroup_update_resources(const struct spec_strmap *paths,
-                            const struct spec_resources *resources, struct error *err);
+int cgroup_update_resources(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            struct error *err);
 
 /* Moves pid into every directory of the map (exec joins this way). */
 int cgroup_enter(const struct spec_strmap *paths, pid_t pid, struct error *err);
@@ -110,8 +110,8 @@ struct cgroup_stats {
     struct {
         uint16_t *cpus, *mems;
         size_t cpus_count, mems_count;
-        uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate,
-            memory_spread_page, memory_spread_slab, memory_pressure, sched_load_balance;
+        uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page,
+            memory_spread_slab, memory_pressure, sched_load_balance;
         int64_t sched_relax_domain_level;
     } cpuset;
     struct {
@@ -149,7 +149,7 @@ void cgroup_oom_watch_close(struct cgroup_oom_watch *watch);
 /* ---------------------------------------------------- pure conversions (unit tested) */
 
 /* runc's cgroup v1 -> v2 conversions. 0 stays 0 ("unset"). */
-uint64_t cgroup_shares_to_weight(uint64_t shares);         /* cpu.shares -> cpu.weight */
+uint64_t cgroup_shares_to_weight(uint64_t shares);          /* cpu.shares -> cpu.weight */
 uint64_t cgroup_blkio_weight_to_io_weight(uint64_t weight); /* blkio.weight -> io.weight */
 /* cpu.max from quota (<= 0: "max") and period (0: the kernel's 100000). */
 char *cgroup_cpu_max(int64_t quota, uint64_t period);

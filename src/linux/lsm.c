@@ -42,12 +42,14 @@ bool lsm_selinux_enabled(void)
 int lsm_check(const struct spec_process *process, struct error *err)
 {
     if (is_set(process->apparmor_profile) && !lsm_apparmor_enabled())
-        return error_set(err, 0, "config.json: process.apparmorProfile: apparmor failed to apply "
-                                 "profile \"%s\": apparmor is not enabled on this host",
+        return error_set(err, 0,
+                         "config.json: process.apparmorProfile: apparmor failed to apply "
+                         "profile \"%s\": apparmor is not enabled on this host",
                          process->apparmor_profile);
     if (is_set(process->selinux_label) && !lsm_selinux_enabled())
-        return error_set(err, 0, "selinux label is specified in config, but selinux is disabled "
-                                 "or not supported");
+        return error_set(err, 0,
+                         "selinux label is specified in config, but selinux is disabled "
+                         "or not supported");
     return 0;
 }
 
@@ -56,10 +58,12 @@ int lsm_check_mount_label(const char *mount_label, struct error *err)
     if (!is_set(mount_label))
         return 0;
     if (!lsm_selinux_enabled())
-        return error_set(err, 0, "config.json: linux.mountLabel: a mount label is specified, but "
-                                 "selinux is disabled or not supported");
-    return error_set(err, ENOTSUP, "config.json: linux.mountLabel: mount labels are not supported "
-                                   "yet");
+        return error_set(err, 0,
+                         "config.json: linux.mountLabel: a mount label is specified, but "
+                         "selinux is disabled or not supported");
+    return error_set(err, ENOTSUP,
+                     "config.json: linux.mountLabel: mount labels are not supported "
+                     "yet");
 }
 
 /* Opens the first existing candidate for writing; refuses anything that is not procfs. */
@@ -112,16 +116,17 @@ int lsm_open(const struct spec_process *process, struct lsm_handles *handles, st
     return 0;
 }
 
-int lsm_apply(const struct spec_process *process, struct lsm_handles *handles,
-              struct error *err)
+int lsm_apply(const struct spec_process *process, struct lsm_handles *handles, struct error *err)
 {
     int result = 0;
 
     if (handles->apparmor_fd >= 0) {
         cleanup_free char *value = xasprintf("exec %s", process->apparmor_profile);
         if (write(handles->apparmor_fd, value, strlen(value)) < 0)
-            result = error_set(err, errno, "apparmor failed to apply profile \"%s\": write "
-                                           "attr/exec", process->apparmor_profile);
+            result = error_set(err, errno,
+                               "apparmor failed to apply profile \"%s\": write "
+                               "attr/exec",
+                               process->apparmor_profile);
     }
     if (result == 0 && handles->selinux_fd >= 0 &&
         write(handles->selinux_fd, process->selinux_label, strlen(process->selinux_label)) < 0)

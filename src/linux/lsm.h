@@ -38,15 +38,17 @@ struct lsm_handles {
     int selinux_fd;
 };
 
-#define LSM_HANDLES_NONE {.apparmor_fd = -1, .selinux_fd = -1}
+#define LSM_HANDLES_NONE                                                                           \
+    {                                                                                              \
+        .apparmor_fd = -1, .selinux_fd = -1                                                        \
+    }
 
 /* Opens the attr files of the calling task: call it while /proc is the host's. */
 int lsm_open(const struct spec_process *process, struct lsm_handles *handles, struct error *err);
 
 /* Writes the labels (effective at the next execve) and closes the fds. Call it in the same
  * task as lsm_open, before the capabilities are dropped (as runc does). */
-int lsm_apply(const struct spec_process *process, struct lsm_handles *handles,
-              struct error *err);
+int lsm_apply(const struct spec_process *process, struct lsm_handles *handles, struct error *err);
 
 void lsm_close(struct lsm_handles *handles);
 

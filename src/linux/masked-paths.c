@@ -13,8 +13,7 @@
 
 /* Opens path inside the root (flags may add O_NOFOLLOW); a missing path (ENOENT) is not an
  * error: returns -1 with *missing set. */
-static int open_existing(int root_fd, const char *path, int flags, bool *missing,
-                         struct error *err)
+static int open_existing(int root_fd, const char *path, int flags, bool *missing, struct error *err)
 {
     int fd = path_open_in_root(root_fd, path, flags, err);
     *missing = fd < 0 && err->errnum == ENOENT;

@@ -99,8 +99,8 @@ int namespaces_join(const int *fds, const enum spec_namespace_type *types, int c
     return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps,
-                     size_t count, struct error *err)
+static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *maps, size_t count,
+                     struct error *err)
 {
     char path[64];
     size_t cap = 32 * count + 1, len = 0;

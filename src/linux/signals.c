@@ -11,15 +11,15 @@ static const struct {
     const char *name;
     int number;
 } signal_names[] = {
-    {"ABRT", SIGABRT},     {"ALRM", SIGALRM}, {"BUS", SIGBUS},       {"CHLD", SIGCHLD},
-    {"CLD", SIGCHLD},      {"CONT", SIGCONT}, {"FPE", SIGFPE},       {"HUP", SIGHUP},
-    {"ILL", SIGILL},       {"INT", SIGINT},   {"IO", SIGIO},         {"IOT", SIGIOT},
-    {"KILL", SIGKILL},     {"PIPE", SIGPIPE}, {"POLL", SIGPOLL},     {"PROF", SIGPROF},
-    {"PWR", SIGPWR},       {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV},     {"STKFLT", SIGSTKFLT},
-    {"STOP", SIGSTOP},     {"SYS", SIGSYS},   {"TERM", SIGTERM},     {"TRAP", SIGTRAP},
-    {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
-    {"USR1", SIGUSR1},     {"USR2", SIGUSR2}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
-    {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ},
+    {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"BUS", SIGBUS},       {"CHLD", SIGCHLD},
+    {"CLD", SIGCHLD},  {"CONT", SIGCONT}, {"FPE", SIGFPE},       {"HUP", SIGHUP},
+    {"ILL", SIGILL},   {"INT", SIGINT},   {"IO", SIGIO},         {"IOT", SIGIOT},
+    {"KILL", SIGKILL}, {"PIPE", SIGPIPE}, {"POLL", SIGPOLL},     {"PROF", SIGPROF},
+    {"PWR", SIGPWR},   {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV},     {"STKFLT", SIGSTKFLT},
+    {"STOP", SIGSTOP}, {"SYS", SIGSYS},   {"TERM", SIGTERM},     {"TRAP", SIGTRAP},
+    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
+    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
 };
 
 static int parse_rt(const char *name)
@@ -29,11 +29,11 @@ static int parse_rt(const char *name)
         return SIGRTMIN;
     if (strcasecmp(name, "RTMAX") == 0)
         return SIGRTMAX;
-    if (strncasecmp(name, "RTMIN+", 6) == 0 && parse_long(name + 6, &offset) == 0 &&
-        offset >= 0 && SIGRTMIN + offset <= SIGRTMAX)
+    if (strncasecmp(name, "RTMIN+", 6) == 0 && parse_long(name + 6, &offset) == 0 && offset >= 0 &&
+        SIGRTMIN + offset <= SIGRTMAX)
         return SIGRTMIN + (int)offset;
-    if (strncasecmp(name, "RTMAX-", 6) == 0 && parse_long(name + 6, &offset) == 0 &&
-        offset >= 0 && SIGRTMAX - offset >= SIGRTMIN)
+    if (strncasecmp(name, "RTMAX-", 6) == 0 && parse_long(name + 6, &offset) == 0 && offset >= 0 &&
+        SIGRTMAX - offset >= SIGRTMIN)
         return SIGRTMAX - (int)offset;
     return -1;
 }

@@ -29,8 +29,8 @@ struct spec_hook {
 };
 
 struct spec_hooks {
-    struct spec_hook *prestart, *create_runtime, *create_container, *start_container,
-        *poststart, *poststop;
+    struct spec_hook *prestart, *create_runtime, *create_container, *start_container, *poststart,
+        *poststop;
     size_t prestart_count, create_runtime_count, create_container_count, start_container_count,
         poststart_count, poststop_count;
 };
@@ -180,8 +180,8 @@ struct spec_memory {
 
 struct spec_cpu {
     bool present;
-    bool has_shares, has_quota, has_period, has_burst, has_realtime_runtime,
-        has_realtime_period, has_idle;
+    bool has_shares, has_quota, has_period, has_burst, has_realtime_runtime, has_realtime_period,
+        has_idle;
     uint64_t shares, period, burst, realtime_period;
     int64_t quota, realtime_runtime, idle;
     char *cpus;

@@ -145,14 +145,14 @@ test_events_interval_until_stopped() {
 
 test_events_oom() {
 	new_container
-	set_config '.linux.resources += {"memory": {"limit": 33554432, "swap": 33554432}}'
+	set_config '.linux.resources += {"memory": {"limit": 12582912, "swap": 12582912}}'
 	create_started sleep 1000
 	local log=$TEST_TMP/events.log
 	timeout 30 "$RUNTIME" --root "$ROOT" events --interval 10s "$ID" </dev/null >"$log" 2>&1 &
 	local events_pid=$! i
 	sleep 0.5
-	# a shell variable of 64 MiB in a 32 MiB cgroup: the OOM killer ends it
-	rt exec "$ID" sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo ${#x}'
+	# a shell variable of 24 MiB in a 12 MiB cgroup: the OOM killer ends it
+	TEST_TIMEOUT=60 rt exec "$ID" sh -c 'x=$(head -c 25165824 /dev/zero | tr "\0" a); echo ${#x}'
 	expect_nonzero "allocating beyond the memory limit"
 	for ((i = 0; i < 100; i++)); do
 		grep -q '"type":"oom"' "$log" && break

@@ -82,8 +82,8 @@ static void check_names(void)
     caps.bounding_count = 3;
     check_error("check/known-names", &caps, NULL);
     caps.bounding = bad;
-    check_error("check/unknown-bounding-entry",
-                &caps, "config.json: process.capabilities.bounding[2]: unknown capability \"CAP_FOO\"");
+    check_error("check/unknown-bounding-entry", &caps,
+                "config.json: process.capabilities.bounding[2]: unknown capability \"CAP_FOO\"");
     caps.bounding = good;
     caps.ambient = lower;
     caps.ambient_count = 1;

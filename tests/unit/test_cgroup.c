@@ -92,8 +92,7 @@ static void test_memory_swap(void)
     check_swap("swap/unlimited_memory_implies_unlimited_swap", 0, -1, -1, NULL);
     check_swap("swap/memsw_minus_memory", 3000, 1000, 2000, NULL);
     check_swap("swap/equal_means_no_swap", 1000, 1000, 0, NULL);
-    check_swap("swap/below_memory", 500, 1000, 0,
-               "memory+swap limit should be >= memory limit");
+    check_swap("swap/below_memory", 500, 1000, 0, "memory+swap limit should be >= memory limit");
     check_swap("swap/without_memory", 500, 0, 0, "unable to set swap limit without memory limit");
     check_swap("swap/with_unlimited_memory", 500, -1, 0,
                "unable to set swap limit without memory limit");

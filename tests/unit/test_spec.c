@@ -788,8 +788,8 @@ static void check_default(bool rootless)
     const char *variant = rootless ? "rootless" : "root";
     cleanup_free char *name = xasprintf("default/%s-valid", variant);
     cleanup_free char *same = xasprintf("default/%s-same-as-runc", variant);
-    cleanup_free char *json = spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(),
-                                                getegid());
+    cleanup_free char *json =
+        spec_default_json(rootless, cgroup_detect_mode() == CGROUP_MODE_V2, geteuid(), getegid());
     cleanup_free char *runc = NULL;
     cleanup_free char *expected = NULL;
     struct error err = {0};
