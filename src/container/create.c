@@ -99,7 +99,8 @@ static void context_rollback(struct create_context *ctx)
 static char **null_terminated(char **items, size_t count)
 {
     char **copy = xcalloc(count + 1, sizeof *copy);
-    memcpy(copy, items, count * sizeof *copy);
+    if (count)
+        memcpy(copy, items, count * sizeof *copy);
     return copy;
 }
 

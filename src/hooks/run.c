@@ -62,7 +62,8 @@ static __attribute__((noreturn)) void exec_hook(const struct spec_hook *hook, in
         memcpy(argv, hook->args, hook->args_count * sizeof *argv);
     else
         argv[0] = hook->path;
-    memcpy(envp, hook->env, hook->env_count * sizeof *envp);
+    if (hook->env_count)
+        memcpy(envp, hook->env, hook->env_count * sizeof *envp);
     /* `run` blocks every signal for forwarding; the hook must start with none blocked. */
     sigset_t none;
     sigemptyset(&none);
