@@ -65,6 +65,8 @@ int container_start(const char *root, const char *id, struct error *err)
         break;
     case STATUS_STOPPED:
         return error_set(err, 0, "cannot start a container that has stopped");
+    case STATUS_PAUSED:
+        return error_set(err, 0, "cannot start a container in the paused state");
     default:
         return error_set(err, 0, "cannot start an already running container");
     }
