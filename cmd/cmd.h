@@ -25,6 +25,17 @@ struct command {
     int (*run)(const struct global_options *global, int argc, char **argv);
 };
 
+/* The flags `create` and `run` share, filling a struct create_options. */
+#define CREATE_OPTION_DEFS(options)                                                                \
+    {"bundle", 'b', OPTION_STRING, &(options).bundle},                                             \
+        {"console-socket", 0, OPTION_STRING, &(options).console_socket},                           \
+        {"pid-file", 0, OPTION_STRING, &(options).pid_file},                                       \
+        {"no-pivot", 0, OPTION_BOOL, &(options).no_pivot},                                         \
+        {"no-new-keyring", 0, OPTION_BOOL, &(options).no_new_keyring},                             \
+    {                                                                                              \
+        "preserve-fds", 0, OPTION_INT, &(options).preserve_fds                                     \
+    }
+
 /* Reports err as runc does (log + stderr) and returns the exit code 1. */
 int cmd_fail(const struct error *err);
 /* Parses a subcommand's flags; prints its help and returns 1 with *done set on -h. */

@@ -11,12 +11,7 @@ static int run_create(const struct global_options *global, int argc, char **argv
     struct create_options options = {.root = global->root,
                                      .systemd_cgroup = global->systemd_cgroup};
     const struct option_def defs[] = {
-        {"bundle", 'b', OPTION_STRING, &options.bundle},
-        {"console-socket", 0, OPTION_STRING, &options.console_socket},
-        {"pid-file", 0, OPTION_STRING, &options.pid_file},
-        {"no-pivot", 0, OPTION_BOOL, &options.no_pivot},
-        {"no-new-keyring", 0, OPTION_BOOL, &options.no_new_keyring},
-        {"preserve-fds", 0, OPTION_INT, &options.preserve_fds},
+        CREATE_OPTION_DEFS(options),
         {NULL, 0, 0, NULL},
     };
     struct error err;

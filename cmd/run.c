@@ -12,15 +12,11 @@ static int run_run(const struct global_options *global, int argc, char **argv)
                                      .systemd_cgroup = global->systemd_cgroup};
     bool detach = false, keep = false, no_subreaper = false;
     const struct option_def defs[] = {
-        {"bundle", 'b', OPTION_STRING, &options.bundle},
-        {"console-socket", 0, OPTION_STRING, &options.console_socket},
+        CREATE_OPTION_DEFS(options),
         {"detach", 'd', OPTION_BOOL, &detach},
         {"keep", 0, OPTION_BOOL, &keep},
-        {"pid-file", 0, OPTION_STRING, &options.pid_file},
+        /* accepted for runc compatibility; runc-go's foreground run is always a subreaper */
         {"no-subreaper", 0, OPTION_BOOL, &no_subreaper},
-        {"no-pivot", 0, OPTION_BOOL, &options.no_pivot},
-        {"no-new-keyring", 0, OPTION_BOOL, &options.no_new_keyring},
-        {"preserve-fds", 0, OPTION_INT, &options.preserve_fds},
         {NULL, 0, 0, NULL},
     };
     struct error err;

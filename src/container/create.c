@@ -28,6 +28,7 @@
 #include "../util.h"
 #include "create-internal.h"
 #include "init.h"
+#include "process-wait.h"
 #include "sync.h"
 
 struct create_context {
@@ -395,20 +396,6 @@ static int configure_init(struct create_context *ctx, struct error *err)
     return wait_until_ready(ctx, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error *err)
-{
-    cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-    cleanup_free char *value = xasprintf("%d", (int)pid);
-    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-    if (fd < 0 || write_all(fd, value, strlen(value)) < 0 || rename(tmp, path) < 0) {
-        error_set(err, errno, "write pid file %s", path);
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 static int record_state(struct create_context *ctx, struct error *err)
 {
     struct state_record *record = xcalloc(1, sizeof *record);
@@ -425,6 +412,8 @@ static int record_state(struct create_context *ctx, struct error *err)
     record->rootfs = xstrdup(ctx->rootfs);
     record->created = rfc3339_nano_now();
     record->owner = xstrdup("");
+    record->poststart_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTART);
+    record->poststop_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTOP);
     for (size_t i = 0; i < annotations->count; i++)
         spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
     for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
@@ -434,7 +423,7 @@ static int record_state(struct create_context *ctx, struct error *err)
             0 ||
         container_save(ctx->container, err) < 0)
         return -1;
-    if (ctx->options->pid_file && write_pid_file(ctx->options->pid_file, ctx->pid, err) < 0)
+    if (ctx->options->pid_file && pid_file_write(ctx->options->pid_file, ctx->pid, err) < 0)
         return -1;
     return 0;
 }

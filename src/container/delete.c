@@ -9,6 +9,7 @@
 #include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
 #include "../linux/proc.h"
+#include "../log.h"
 #include "create-internal.h"
 #include "state.h"
 
@@ -23,16 +24,19 @@ static void wait_until_dead(const struct state_record *record)
 static void run_poststop_hooks(const struct container *c)
 {
     struct error err;
-    struct spec *spec = container_load_config(c, &err);
+    struct spec *spec;
     char *state;
 
-    if (!spec)
-        return; /* a half-made container has no saved config and no hooks to run */
-    if (hooks_present(&spec->hooks, HOOK_POSTSTOP)) {
-        state = hooks_state_json(spec, c->id, 0, c->record->bundle, "stopped");
-        hooks_run_warn(&spec->hooks, HOOK_POSTSTOP, state);
-        free(state);
+    if (!c->record->poststop_hooks)
+        return;
+    spec = container_load_config(c, &err);
+    if (!spec) {
+        log_warn("poststop hooks: %s", err.msg);
+        return;
     }
+    state = hooks_state_json(spec, c->id, 0, c->record->bundle, "stopped");
+    hooks_run_warn(&spec->hooks, HOOK_POSTSTOP, state);
+    free(state);
     spec_free(spec);
 }
 

@@ -32,6 +32,7 @@
 #include "../util.h"
 #include "console-proxy.h"
 #include "exec-internal.h"
+#include "process-wait.h"
 #include "process-setup.h"
 #include "sync.h"
 
@@ -383,40 +384,6 @@ static int start_child(struct exec_context *ctx, struct error *err)
     return wait_for_exec(ctx, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error *err)
-{
-    cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-    cleanup_free char *value = xasprintf("%d", (int)pid);
-    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-    if (fd < 0 || write_all(fd, value, strlen(value)) < 0 || rename(tmp, path) < 0) {
-        error_set(err, errno, "write pid file %s", path);
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Forwards every signal we get to the process until it exits; returns its wait status. */
-static int forward_signals_until_exit(pid_t pid)
-{
-    sigset_t all;
-    sigfillset(&all);
-    for (;;) {
-        siginfo_t info;
-        int status, sig = sigwaitinfo(&all, &info);
-        if (sig < 0)
-            continue;
-        if (sig == SIGCHLD) {
-            if (waitpid(pid, &status, WNOHANG) == pid)
-                return status;
-            continue;
-        }
-        if (kill(pid, sig) < 0 && errno == ESRCH)
-            log_debug("signal %d: the exec'd process is already gone", sig);
-    }
-}
-
 static int prepare(struct exec_context *ctx, struct error *err)
 {
     if (check_preserved_fds(ctx->options->preserve_fds, err) < 0 || load_container(ctx, err) < 0)
@@ -452,7 +419,7 @@ int container_exec(const struct exec_options *options, int *exit_status, struct 
     if (result == 0 && ctx.console_recv_fd >= 0)
         result = start_proxy(&ctx, &proxy, err);
     if (result == 0 && options->pid_file)
-        result = write_pid_file(options->pid_file, ctx.pid, err);
+        result = pid_file_write(options->pid_file, ctx.pid, err);
     if (result == 0 && !options->detach) {
         status = proxy.master >= 0 ? console_proxy_wait(&proxy, ctx.pid, false, err)
                                    : forward_signals_until_exit(ctx.pid);

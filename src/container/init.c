@@ -21,6 +21,7 @@
 #include "../linux/rootfs.h"
 #include "../linux/seccomp.h"
 #include "../util.h"
+#include "process-setup.h"
 #include "sync.h"
 
 #ifndef CLONE_NEWTIME
@@ -40,13 +41,7 @@ static int setup_uts(const struct spec *spec, struct error *err)
 /* A fresh session keyring per container, so containers don't share the host's keys. */
 static int setup_keyring(const struct init_config *config, struct error *err)
 {
-    cleanup_free char *name = NULL;
-    if (config->no_new_keyring)
-        return 0;
-    name = xasprintf("_ses.%s", config->id);
-    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
-        return error_set(err, errno, "join session keyring");
-    return 0;
+    return config->no_new_keyring ? 0 : process_join_session_keyring(config->id, err);
 }
 
 static int setup_namespaces(const struct init_config *config, struct error *err)
@@ -127,65 +122,12 @@ static int setup_terminal(struct init_config *config, struct error *err)
     return result;
 }
 
+/* rootfs_setup() made a missing cwd already, inside the root as runc does. */
 static int enter_cwd(const struct spec_process *process, struct error *err)
 {
-    /* runc creates a missing cwd; we are inside the new root, so mkdir can't escape it. */
-    if (chdir(process->cwd) == 0)
-        return 0;
-    if (errno == ENOENT) {
-        cleanup_free char *copy = xstrdup(process->cwd);
-        for (char *p = copy + 1; *p; p++)
-            if (*p == '/') {
-                *p = '\0';
-                mkdir(copy, 0755);
-                *p = '/';
-            }
-        mkdir(copy, 0755);
-        if (chdir(process->cwd) == 0)
-            return 0;
-    }
-    return error_set(err, errno, "config.json: process.cwd: chdir %s", process->cwd);
-}
-
-/* Only the fds the container should get stay open across execve: stdio and preserve-fds. */
-static int seal_fds(const struct init_config *config, struct error *err)
-{
-    unsigned int first_sealed = 3 + (unsigned int)config->preserve_fds;
-    for (int fd = 3; fd < (int)first_sealed; fd++)
-        if (fcntl(fd, F_SETFD, 0) < 0)
-            return error_set(err, errno, "--preserve-fds: fd %d", fd);
-    if (syscall(SYS_close_range, first_sealed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-        return error_set(err, errno, "close_range");
+    if (chdir(process->cwd) < 0)
+        return error_set(err, errno, "config.json: process.cwd: chdir %s", process->cwd);
     return 0;
-}
-
-static int load_seccomp(const struct init_config *config, struct error *err)
-{
-    int notify_fd;
-    if (seccomp_load_config(&config->spec->linux_.seccomp, &notify_fd, err) < 0)
-        return -1;
-    /* The listener is handed to listenerPath by the seccomp code; the container never
-     * keeps it. */
-    if (notify_fd >= 0)
-        close(notify_fd);
-    return 0;
-}
-
-/* The init is a copy of the parent's memory: extending its envp touches nobody else. */
-static void add_home_env(struct init_config *config)
-{
-    char *home = process_home_env(&config->spec->process);
-    size_t count = 0;
-    char **envp;
-
-    if (!home)
-        return;
-    while (config->envp[count])
-        count++;
-    envp = xcalloc(count + 2, sizeof *envp);
-    memcpy(envp, config->envp, count * sizeof *envp);
-    envp[count] = home;
-    config->envp = envp;
 }
 
 static int setup_inside(struct init_config *config, char **executable, struct error *err)
@@ -214,11 +156,11 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     *executable = process_find_executable(process, err);
     if (!*executable)
         return -1;
-    add_home_env(config);
+    process_env_add_home((char ***)&config->envp, process->user.uid);
     process_apply_umask(process);
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
-    if (!process->no_new_privileges && load_seccomp(config, err) < 0)
+    if (!process->no_new_privileges && process_load_seccomp(&spec->linux_.seccomp, err) < 0)
         return -1;
     /* As runc: the labels are written while we still have every capability. */
     if (lsm_apply(process, &labels, err) < 0)
@@ -226,9 +168,9 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
         caps_apply(&process->capabilities, err) < 0 || process_apply_no_new_privs(process, err) < 0)
         return -1;
-    if (process->no_new_privileges && load_seccomp(config, err) < 0)
+    if (process->no_new_privileges && process_load_seccomp(&spec->linux_.seccomp, err) < 0)
         return -1;
-    return seal_fds(config, err);
+    return process_seal_fds(config->preserve_fds, err);
 }
 
 /* startContainer: in the container, after `start`, before the user's process. */

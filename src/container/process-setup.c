@@ -232,7 +232,7 @@ static char *find_executable(const struct process_setup *setup, struct error *er
     return path;
 }
 
-static int load_seccomp(const struct spec_seccomp *seccomp, struct error *err)
+int process_load_seccomp(const struct spec_seccomp *seccomp, struct error *err)
 {
     int notify_fd;
     if (!seccomp)
@@ -246,7 +246,7 @@ static int load_seccomp(const struct spec_seccomp *seccomp, struct error *err)
 }
 
 /* Only the fds the process should get stay open across execve: stdio and preserve-fds. */
-static int seal_fds(int preserve_fds, struct error *err)
+int process_seal_fds(int preserve_fds, struct error *err)
 {
     unsigned int first_sealed = 3 + (unsigned int)preserve_fds;
     for (int fd = 3; fd < (int)first_sealed; fd++)
@@ -286,11 +286,11 @@ int process_setup_finish(const struct process_setup *setup, char **executable, s
     process_apply_umask(process);
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
-    if (!process->no_new_privileges && load_seccomp(setup->seccomp, err) < 0)
+    if (!process->no_new_privileges && process_load_seccomp(setup->seccomp, err) < 0)
         return -1;
     if (switch_identity(setup, retry_cwd, err) < 0 || apply_labels(setup, err) < 0)
         return -1;
-    if (process->no_new_privileges && load_seccomp(setup->seccomp, err) < 0)
+    if (process->no_new_privileges && process_load_seccomp(setup->seccomp, err) < 0)
         return -1;
-    return seal_fds(setup->preserve_fds, err);
+    return process_seal_fds(setup->preserve_fds, err);
 }

@@ -51,6 +51,12 @@ char **process_build_env(char *const *env, size_t count, struct error *err);
  * Call inside the container's mount namespace, before the uid switch. */
 void process_env_add_home(char ***envp, uid_t uid);
 
+/* linux.seccomp of the container's config into the calling process (NULL: none). */
+int process_load_seccomp(const struct spec_seccomp *seccomp, struct error *err);
+
+/* Marks every fd above stdio + preserve_fds close-on-exec and clears it on the preserved. */
+int process_seal_fds(int preserve_fds, struct error *err);
+
 /* cwd, executable lookup, umask, seccomp, capabilities around the uid/gid switch,
  * no_new_privs, LSM labels, and every fd above stdio + preserve_fds marked close-on-exec.
  * *executable receives the path to execve. */

@@ -7,30 +7,8 @@
 #include "../log.h"
 #include "console-proxy.h"
 #include "create-internal.h"
+#include "process-wait.h"
 #include "state.h"
-
-/* Forwards every signal we get to the init until it exits; returns its wait status. */
-static int forward_signals_until_exit(pid_t pid)
-{
-    sigset_t all;
-    sigfillset(&all);
-    for (;;) {
-        siginfo_t info;
-        int status, sig = sigwaitinfo(&all, &info);
-        if (sig < 0)
-            continue;
-        if (sig == SIGCHLD) {
-            pid_t reaped;
-            /* We are a subreaper: reap orphans too, and stop when the init is gone. */
-            while ((reaped = waitpid(-1, &status, WNOHANG)) > 0)
-                if (reaped == pid)
-                    return status;
-            continue;
-        }
-        if (kill(pid, sig) < 0 && errno == ESRCH)
-            log_debug("signal %d: container init already gone", sig);
-    }
-}
 
 static int delete_after_run(const struct create_options *options, struct error *err)
 {

@@ -40,17 +40,18 @@ static int release_init(struct container *c, struct error *err)
 static void run_poststart_hooks(const struct container *c)
 {
     struct error err;
-    struct spec *spec = container_load_config(c, &err);
+    struct spec *spec;
     cleanup_free char *state = NULL;
 
+    if (!c->record->poststart_hooks)
+        return;
+    spec = container_load_config(c, &err);
     if (!spec) {
         log_warn("poststart hooks: %s", err.msg);
         return;
     }
-    if (hooks_present(&spec->hooks, HOOK_POSTSTART)) {
-        state = hooks_state_json(spec, c->id, c->record->pid, c->record->bundle, "running");
-        hooks_run_warn(&spec->hooks, HOOK_POSTSTART, state);
-    }
+    state = hooks_state_json(spec, c->id, c->record->pid, c->record->bundle, "running");
+    hooks_run_warn(&spec->hooks, HOOK_POSTSTART, state);
     spec_free(spec);
 }
 

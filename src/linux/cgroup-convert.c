@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "path.h"
 
 uint64_t cgroup_shares_to_weight(uint64_t shares)
 {
@@ -112,30 +113,8 @@ char *cgroup_hugepage_size_name(const char *size)
 
 char *cgroup_clean_path(const char *path)
 {
-    size_t len = strlen(path);
-    char *out = xmalloc(len + 2);
-    cleanup_free char *copy = xstrdup(path);
-    char *save = NULL;
-    size_t out_len = 0;
-
-    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-        if (strcmp(part, ".") == 0)
-            continue;
-        if (strcmp(part, "..") == 0) {
-            while (out_len > 0 && out[out_len - 1] != '/')
-                out_len--;
-            if (out_len > 0)
-                out_len--;
-            continue;
-        }
-        out[out_len++] = '/';
-        memcpy(out + out_len, part, strlen(part));
-        out_len += strlen(part);
-    }
-    if (out_len == 0)
-        out[out_len++] = '/';
-    out[out_len] = '\0';
-    return out;
+    /* The same lexical cleaning as paths inside the rootfs: ".." never climbs above "/". */
+    return path_clean(path);
 }
 
 int cgroup_parse_ram_bytes(const char *s, int64_t *out)

@@ -289,3 +289,22 @@ int cgroup_hugepage_name(const struct cgroup_apply *a, size_t index, char **name
                      "this host",
                      a->origin, index, size);
 }
+
+int cgroup_set_rdma(const struct cgroup_apply *a, const char *dir, struct error *err)
+{
+    const struct spec_resources *r = a->r;
+
+    for (size_t i = 0; i < r->rdma_count; i++) {
+        const struct spec_rdma *d = &r->rdma[i];
+        cleanup_free char *field = xasprintf("rdma.%s", d->device);
+        char handles[32] = "", objects[32] = "";
+        if (d->has_hca_handles)
+            snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
+        if (d->has_hca_objects)
+            snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
+        cleanup_free char *value = xasprintf("%s%s%s", d->device, handles, objects);
+        if (cgroup_set(a, dir, "rdma.max", value, field, err) < 0)
+            return -1;
+    }
+    return 0;
+}

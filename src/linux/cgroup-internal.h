@@ -85,6 +85,8 @@ int cgroup_field_error(const struct cgroup_apply *a, const char *field, struct e
 /* Writes one resource file; the error names the field. */
 int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, const char *value,
                const char *field, struct error *err);
+/* linux.resources.rdma: one rdma.max line per device, the same on v1 and v2. */
+int cgroup_set_rdma(const struct cgroup_apply *a, const char *dir, struct error *err);
 int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file, long long value,
                    const char *field, struct error *err);
 /* memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's text). */

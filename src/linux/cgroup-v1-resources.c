@@ -316,18 +316,8 @@ static int v1_network_rdma(const struct spec_strmap *paths, const struct cgroup_
     }
     if (r->rdma_count && need_dir(a, rdma, "rdma", "rdma", err) < 0)
         return -1;
-    for (size_t i = 0; i < r->rdma_count; i++) {
-        const struct spec_rdma *d = &r->rdma[i];
-        cleanup_free char *field = xasprintf("rdma.%s", d->device);
-        char handles[32] = "", objects[32] = "";
-        if (d->has_hca_handles)
-            snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
-        if (d->has_hca_objects)
-            snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
-        cleanup_free char *value = xasprintf("%s%s%s", d->device, handles, objects);
-        if (cgroup_set(a, rdma, "rdma.max", value, field, err) < 0)
-            return -1;
-    }
+    if (cgroup_set_rdma(a, rdma, err) < 0)
+        return -1;
     return 0;
 }
 

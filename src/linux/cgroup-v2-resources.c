@@ -192,18 +192,8 @@ static int v2_pids_rdma_network(const char *dir, const struct cgroup_apply *a, s
         if (cgroup_set(a, dir, "pids.max", value, "pids.limit", err) < 0)
             return -1;
     }
-    for (size_t i = 0; i < r->rdma_count; i++) {
-        const struct spec_rdma *d = &r->rdma[i];
-        cleanup_free char *field = xasprintf("rdma.%s", d->device);
-        char handles[32] = "", objects[32] = "";
-        if (d->has_hca_handles)
-            snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
-        if (d->has_hca_objects)
-            snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
-        cleanup_free char *value = xasprintf("%s%s%s", d->device, handles, objects);
-        if (cgroup_set(a, dir, "rdma.max", value, field, err) < 0)
-            return -1;
-    }
+    if (cgroup_set_rdma(a, dir, err) < 0)
+        return -1;
     if ((r->has_class_id && r->class_id) || r->net_priorities_count)
         log_warn("%s.network: net_cls and net_prio do not exist on cgroup v2, ignored", a->origin);
     return 0;

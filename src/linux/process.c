@@ -163,31 +163,3 @@ char *process_find_executable(const struct spec_process *process, struct error *
         error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
     return NULL;
 }
-
-char *process_home_env(const struct spec_process *process)
-{
-    cleanup_fclose FILE *passwd = NULL;
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
-
-    if (process_getenv(process, "HOME"))
-        return NULL;
-    /* Read after pivot_root: this is the image's /etc/passwd, parsed as plain text only. */
-    passwd = fopen("/etc/passwd", "re");
-    while (passwd && getline(&line, &cap, passwd) > 0) {
-        char *fields[7] = {0};
-        char *save = NULL, *p = line;
-        int n = 0;
-        long long uid;
-
-        line[strcspn(line, "\n")] = '\0';
-        /* strsep keeps empty fields, which passwd lines have. */
-        while (n < 7 && (fields[n] = strsep(&p, ":")) != NULL)
-            n++;
-        (void)save;
-        if (n == 7 && parse_long(fields[2], &uid) == 0 && uid == (long long)process->user.uid &&
-            fields[5][0] == '/')
-            return xasprintf("HOME=%s", fields[5]);
-    }
-    return xstrdup("HOME=/");
-}

@@ -30,10 +30,6 @@ int process_apply_no_new_privs(const struct spec_process *process, struct error 
  * Returns a malloc'd path, or NULL with err set. */
 char *process_find_executable(const struct spec_process *process, struct error *err);
 
-/* "HOME=<dir>" from the container's /etc/passwd for process.user.uid ("HOME=/" when not
- * found), as runc adds when process.env has no HOME; NULL when it has one. */
-char *process_home_env(const struct spec_process *process);
-
 /* The env entry for name ("PATH") or NULL. */
 const char *process_getenv(const struct spec_process *process, const char *name);
 

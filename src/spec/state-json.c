@@ -55,8 +55,10 @@ char *state_record_to_json(const struct state_record *record)
     json_out_kv_string(out, "owner", record->owner);
     write_strmap(out, "annotations", &record->annotations);
     write_strmap(out, "cgroupPaths", &record->cgroup_paths);
-    json_out_key(out, "systemdCgroup");
-    json_out_bool(out, record->use_systemd_cgroup);
+    json_out_key(out, "poststartHooks");
+    json_out_bool(out, record->poststart_hooks);
+    json_out_key(out, "poststopHooks");
+    json_out_bool(out, record->poststop_hooks);
     json_out_map_close(out);
     json = json_out_finish(out);
     json_out_free(out);
@@ -92,7 +94,8 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
     struct state_record *record;
     const char *pid_path[] = {"pid", NULL};
     const char *start_path[] = {"initStartTime", NULL};
-    const char *systemd_path[] = {"systemdCgroup", NULL};
+    const char *poststart_path[] = {"poststartHooks", NULL};
+    const char *poststop_path[] = {"poststopHooks", NULL};
     yajl_val v;
 
     if (!root || !YAJL_IS_OBJECT(root)) {
@@ -112,8 +115,10 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
     record->pid = v && YAJL_IS_INTEGER(v) ? (int)YAJL_GET_INTEGER(v) : 0;
     v = yajl_tree_get(root, start_path, yajl_t_number);
     record->init_start_time = v ? strtoull(YAJL_GET_NUMBER(v), NULL, 10) : 0;
-    v = yajl_tree_get(root, systemd_path, yajl_t_any);
-    record->use_systemd_cgroup = v && YAJL_IS_TRUE(v);
+    v = yajl_tree_get(root, poststart_path, yajl_t_any);
+    record->poststart_hooks = v && YAJL_IS_TRUE(v);
+    v = yajl_tree_get(root, poststop_path, yajl_t_any);
+    record->poststop_hooks = v && YAJL_IS_TRUE(v);
     read_strmap(root, "annotations", &record->annotations);
     read_strmap(root, "cgroupPaths", &record->cgroup_paths);
     yajl_tree_free(root);

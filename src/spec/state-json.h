@@ -18,7 +18,10 @@ struct state_record {
     char *owner;
     struct spec_strmap annotations;
     struct spec_strmap cgroup_paths; /* hierarchy name -> absolute directory */
-    bool use_systemd_cgroup;
+    /* Whether the saved config has poststart / poststop hooks: `start` and `delete` then
+     * need not parse it at all in the common case of none. */
+    bool poststart_hooks;
+    bool poststop_hooks;
 };
 
 char *state_record_to_json(const struct state_record *record);
