@@ -27,13 +27,23 @@ struct command {
 
 /* The flags `create` and `run` share, filling a struct create_options. */
 #define CREATE_OPTION_DEFS(options)                                                                \
-    {"bundle", 'b', OPTION_STRING, &(options).bundle},                                             \
-        {"console-socket", 0, OPTION_STRING, &(options).console_socket},                           \
-        {"pid-file", 0, OPTION_STRING, &(options).pid_file},                                       \
-        {"no-pivot", 0, OPTION_BOOL, &(options).no_pivot},                                         \
-        {"no-new-keyring", 0, OPTION_BOOL, &(options).no_new_keyring},                             \
+    {"bundle", 'b', OPTION_STRING, &(options).bundle,                                              \
+     "path to the root of the bundle directory, defaults to the current directory"},               \
+        {"console-socket", 0, OPTION_STRING, &(options).console_socket,                            \
+         "path to an AF_UNIX socket which will receive a file descriptor referencing the master "  \
+         "end of the console's pseudoterminal"},                                                   \
+        {"pid-file", 0, OPTION_STRING, &(options).pid_file,                                        \
+         "specify the file to write the process id to"},                                           \
+        {"no-pivot", 0, OPTION_BOOL, &(options).no_pivot,                                          \
+         "do not use pivot root to jail process inside rootfs.  This should be used whenever the " \
+         "rootfs is on top of a ramdisk"},                                                         \
+        {"no-new-keyring", 0, OPTION_BOOL, &(options).no_new_keyring,                              \
+         "do not create a new session keyring for the container.  This will cause the container "  \
+         "to inherit the calling processes session key"},                                          \
     {                                                                                              \
-        "preserve-fds", 0, OPTION_INT, &(options).preserve_fds                                     \
+        "preserve-fds", 0, OPTION_INT, &(options).preserve_fds,                                    \
+            "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in "     \
+            "total) (default: 0)"                                                                  \
     }
 
 /* Reports err as runc does (log + stderr) and returns the exit code 1. */
@@ -41,6 +51,8 @@ int cmd_fail(const struct error *err);
 /* Parses a subcommand's flags; prints its help and returns 1 with *done set on -h. */
 int cmd_parse(const struct command *command, const struct option_def *defs, int argc, char **argv,
               int *index, bool *done);
+/* Prints an OPTIONS list as runc does: "--name value, -n value", the descriptions aligned. */
+void cmd_print_options(const struct option_def *defs);
 /* Checks that exactly `count` positional arguments follow. */
 int cmd_expect_args(const struct command *command, int argc, int index, int min, int max);
 

@@ -10,6 +10,35 @@ int cmd_fail(const struct error *err)
     return 1;
 }
 
+/* "--bundle value, -b value" as runc's CLI library writes a flag; returns its length. */
+static int format_flag(const struct option_def *def, char *buf, size_t size)
+{
+    const char *value = def->kind == OPTION_BOOL ? "" : " value";
+
+    if (def->short_name)
+        return snprintf(buf, size, "--%s%s, -%c%s", def->name, value, def->short_name, value);
+    return snprintf(buf, size, "--%s%s", def->name, value);
+}
+
+void cmd_print_options(const struct option_def *defs)
+{
+    char flag[128];
+    int width = 0;
+
+    for (const struct option_def *d = defs; d->name; d++) {
+        int len = format_flag(d, flag, sizeof flag);
+        if (len > width)
+            width = len;
+    }
+    for (const struct option_def *d = defs; d->name; d++) {
+        format_flag(d, flag, sizeof flag);
+        if (d->usage)
+            printf("   %-*s  %s\n", width, flag, d->usage);
+        else
+            printf("   %s\n", flag);
+    }
+}
+
 static void print_command_help(const struct command *command, const struct option_def *defs)
 {
     printf("NAME:\n   runc-go %s - %s\n\nUSAGE:\n   runc-go %s %s\n", command->name,
@@ -17,12 +46,7 @@ static void print_command_help(const struct command *command, const struct optio
     if (!defs[0].name)
         return;
     printf("\nOPTIONS:\n");
-    for (const struct option_def *d = defs; d->name; d++) {
-        char shortname[8] = "";
-        if (d->short_name)
-            snprintf(shortname, sizeof shortname, ", -%c", d->short_name);
-        printf("   --%s%s%s\n", d->name, shortname, d->kind == OPTION_BOOL ? "" : " value");
-    }
+    cmd_print_options(defs);
 }
 
 int cmd_parse(const struct command *command, const struct option_def *defs, int argc, char **argv,

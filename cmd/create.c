@@ -12,7 +12,7 @@ static int run_create(const struct global_options *global, int argc, char **argv
                                      .systemd_cgroup = global->systemd_cgroup};
     const struct option_def defs[] = {
         CREATE_OPTION_DEFS(options),
-        {NULL, 0, 0, NULL},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

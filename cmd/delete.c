@@ -11,8 +11,9 @@ static int run_delete(const struct global_options *global, int argc, char **argv
 {
     bool force = false;
     const struct option_def defs[] = {
-        {"force", 'f', OPTION_BOOL, &force},
-        {NULL, 0, 0, NULL},
+        {"force", 'f', OPTION_BOOL, &force,
+         "Forcibly deletes the container if it is still running (uses SIGKILL)"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

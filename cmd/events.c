@@ -62,9 +62,10 @@ static int run_events(const struct global_options *global, int argc, char **argv
     const char *interval = "5s";
     bool stats = false;
     const struct option_def defs[] = {
-        {"interval", 0, OPTION_STRING, &interval},
-        {"stats", 0, OPTION_BOOL, &stats},
-        {NULL, 0, 0, NULL},
+        {"interval", 0, OPTION_STRING, &interval,
+         "set the stats collection interval (default: 5s)"},
+        {"stats", 0, OPTION_BOOL, &stats, "display the container's stats then exit"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

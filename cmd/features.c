@@ -11,7 +11,7 @@ const struct command command_features = {"features", "[command options]",
 
 static int run_features(const struct global_options *global, int argc, char **argv)
 {
-    const struct option_def defs[] = {{NULL, 0, 0, NULL}};
+    const struct option_def defs[] = {{NULL, 0, 0, NULL, NULL}};
     bool done;
     int index, rc = cmd_parse(&command_features, defs, argc, argv, &index, &done);
     char *json;

@@ -14,8 +14,9 @@ static int run_kill(const struct global_options *global, int argc, char **argv)
 {
     bool all = false;
     const struct option_def defs[] = {
-        {"all", 'a', OPTION_BOOL, &all},
-        {NULL, 0, 0, NULL},
+        {"all", 'a', OPTION_BOOL, &all,
+         "send the specified signal to all processes inside the container"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

@@ -90,9 +90,10 @@ static int run_list(const struct global_options *global, int argc, char **argv)
     const char *format = "table";
     bool quiet = false;
     const struct option_def defs[] = {
-        {"format", 'f', OPTION_STRING, &format},
-        {"quiet", 'q', OPTION_BOOL, &quiet},
-        {NULL, 0, 0, NULL},
+        {"format", 'f', OPTION_STRING, &format,
+         "select one of: table or json (default: \"table\")"},
+        {"quiet", 'q', OPTION_BOOL, &quiet, "display only container IDs"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct container_summary *list;
     struct error err;

@@ -26,7 +26,7 @@ static void print_version(void)
         printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
 }
 
-static void print_help(void)
+static void print_help(const struct option_def *global_defs)
 {
     printf("NAME:\n   runc-go - Open Container Initiative runtime\n\n"
            "USAGE:\n   runc-go [global options] command [command options] [arguments...]\n\n"
@@ -34,19 +34,8 @@ static void print_help(void)
            RUNC_GO_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         printf("   %-10s %s\n", commands[i]->name, commands[i]->summary);
-    printf("\nGLOBAL OPTIONS:\n"
-           "   --debug              enable debug logging\n"
-           "   --log value          set the log file to write runc-go logs to (default is "
-           "'/dev/stderr')\n"
-           "   --log-format value   set the log format ('text' (default), or 'json') (default: "
-           "\"text\")\n"
-           "   --root value         root directory for storage of container state (this should "
-           "be located in tmpfs) (default: \"/run/runc-go\")\n"
-           "   --systemd-cgroup     enable systemd cgroup support\n"
-           "   --rootless value     ignore cgroup permission errors ('true', 'false', or "
-           "'auto') (default: \"auto\")\n"
-           "   --help, -h           show help\n"
-           "   --version, -v        print the version\n");
+    printf("\nGLOBAL OPTIONS:\n");
+    cmd_print_options(global_defs);
 }
 
 static int setup_logging(const struct global_options *global)
@@ -67,13 +56,14 @@ static bool enters_container(const char *name)
     return strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0;
 }
 
-static int dispatch(const struct global_options *global, int argc, char **argv)
+static int dispatch(const struct global_options *global, const struct option_def *global_defs,
+                    int argc, char **argv)
 {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[0], commands[i]->name) == 0)
             return commands[i]->run(global, argc, argv);
     if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "h") == 0) {
-        print_help();
+        print_help(global_defs);
         return 0;
     }
     /* runc's CLI library answers an unknown command like this, with exit status 3. */
@@ -89,16 +79,24 @@ int main(int argc, char **argv)
     struct global_options global = {
         .root = "/run/runc-go", .log_format = "text", .rootless = "auto"};
     bool help = false, version = false;
+    /* runc's order; -h is parsed by options_parse itself, listed here for the help */
     const struct option_def defs[] = {
-        {"root", 0, OPTION_STRING, &global.root},
-        {"log", 0, OPTION_STRING, &global.log},
-        {"log-format", 0, OPTION_STRING, &global.log_format},
-        {"debug", 0, OPTION_BOOL, &global.debug},
-        {"systemd-cgroup", 0, OPTION_BOOL, &global.systemd_cgroup},
-        {"rootless", 0, OPTION_STRING, &global.rootless},
-        {"criu", 0, OPTION_STRING, &global.criu},
-        {"version", 'v', OPTION_BOOL, &version},
-        {NULL, 0, 0, NULL},
+        {"debug", 0, OPTION_BOOL, &global.debug, "enable debug logging"},
+        {"log", 0, OPTION_STRING, &global.log,
+         "set the log file to write runc-go logs to (default is '/dev/stderr')"},
+        {"log-format", 0, OPTION_STRING, &global.log_format,
+         "set the log format ('text' (default), or 'json') (default: \"text\")"},
+        {"root", 0, OPTION_STRING, &global.root,
+         "root directory for storage of container state (this should be located in tmpfs) "
+         "(default: \"/run/runc-go\")"},
+        {"criu", 0, OPTION_STRING, &global.criu,
+         "accepted for runc compatibility; checkpoint and restore are not supported"},
+        {"systemd-cgroup", 0, OPTION_BOOL, &global.systemd_cgroup, "enable systemd cgroup support"},
+        {"rootless", 0, OPTION_STRING, &global.rootless,
+         "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")"},
+        {"help", 'h', OPTION_BOOL, &help, "show help"},
+        {"version", 'v', OPTION_BOOL, &version, "print the version"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     int index = 1;
@@ -112,7 +110,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (help || index >= argc) {
-        print_help();
+        print_help(defs);
         return 0;
     }
     if (setup_logging(&global) < 0)
@@ -126,5 +124,5 @@ int main(int argc, char **argv)
         error_set(&err, errno, "re-execute from a sealed copy of the runtime");
         return cmd_fail(&err);
     }
-    return dispatch(&global, argc - index, argv + index);
+    return dispatch(&global, defs, argc - index, argv + index);
 }

@@ -24,6 +24,9 @@ struct option_def {
     char short_name;  /* 0 when none */
     enum option_kind kind;
     void *target; /* bool *, const char **, int *, struct string_list * */
+    /* the description --help prints and the man page repeats: runc's text where runc has the
+     * flag, with its "(default: ...)" */
+    const char *usage;
 };
 
 /* Parses from argv[*index]; leaves *index at the first non-flag argument.

@@ -8,7 +8,7 @@ const struct command command_pause = {
 
 static int run_pause(const struct global_options *global, int argc, char **argv)
 {
-    const struct option_def defs[] = {{NULL, 0, 0, NULL}};
+    const struct option_def defs[] = {{NULL, 0, 0, NULL, NULL}};
     struct error err;
     bool done;
     int index, rc = cmd_parse(&command_pause, defs, argc, argv, &index, &done);

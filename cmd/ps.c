@@ -14,8 +14,9 @@ static int run_ps(const struct global_options *global, int argc, char **argv)
 {
     const char *format = "table";
     const struct option_def defs[] = {
-        {"format", 'f', OPTION_STRING, &format},
-        {NULL, 0, 0, NULL},
+        {"format", 'f', OPTION_STRING, &format,
+         "select one of: table or json (default: \"table\")"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done, json;

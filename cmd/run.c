@@ -10,14 +10,14 @@ static int run_run(const struct global_options *global, int argc, char **argv)
 {
     struct create_options options = {.root = global->root,
                                      .systemd_cgroup = global->systemd_cgroup};
-    bool detach = false, keep = false, no_subreaper = false;
+    bool detach = false, keep = false;
     const struct option_def defs[] = {
         CREATE_OPTION_DEFS(options),
-        {"detach", 'd', OPTION_BOOL, &detach},
-        {"keep", 0, OPTION_BOOL, &keep},
-        /* accepted for runc compatibility; runc-go's foreground run is always a subreaper */
-        {"no-subreaper", 0, OPTION_BOOL, &no_subreaper},
-        {NULL, 0, 0, NULL},
+        {"detach", 'd', OPTION_BOOL, &detach, "detach from the container's process"},
+        {"keep", 0, OPTION_BOOL, &keep, "do not delete the container after it exits"},
+        {"no-subreaper", 0, OPTION_BOOL, &options.no_subreaper,
+         "disable the use of the subreaper used to reap reparented processes"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

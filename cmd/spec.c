@@ -36,9 +36,10 @@ static int run_spec(const struct global_options *global, int argc, char **argv)
     const char *bundle = NULL;
     bool rootless = false;
     const struct option_def defs[] = {
-        {"bundle", 'b', OPTION_STRING, &bundle},
-        {"rootless", 0, OPTION_BOOL, &rootless},
-        {NULL, 0, 0, NULL},
+        {"bundle", 'b', OPTION_STRING, &bundle, "path to the root of the bundle directory"},
+        {"rootless", 0, OPTION_BOOL, &rootless,
+         "generate a configuration for a rootless container"},
+        {NULL, 0, 0, NULL, NULL},
     };
     struct error err;
     bool done;

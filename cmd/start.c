@@ -9,7 +9,7 @@ const struct command command_start = {"start", "<container-id>",
 
 static int run_start(const struct global_options *global, int argc, char **argv)
 {
-    const struct option_def defs[] = {{NULL, 0, 0, NULL}};
+    const struct option_def defs[] = {{NULL, 0, 0, NULL, NULL}};
     struct error err;
     bool done;
     int index, rc = cmd_parse(&command_start, defs, argc, argv, &index, &done);

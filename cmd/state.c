@@ -11,7 +11,7 @@ const struct command command_state = {"state", "<container-id>", "output the sta
 
 static int run_state(const struct global_options *global, int argc, char **argv)
 {
-    const struct option_def defs[] = {{NULL, 0, 0, NULL}};
+    const struct option_def defs[] = {{NULL, 0, 0, NULL, NULL}};
     struct error err;
     bool done;
     int index, rc = cmd_parse(&command_state, defs, argc, argv, &index, &done);

@@ -1,7 +1,19 @@
 #include "error.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Go's errno texts, which runc prints and engines match ("no such file or directory" is
+ * exit 127, "permission denied" 126): glibc's with a lower-case first letter. */
+static void append_errno_text(char *buf, size_t size, int errnum)
+{
+    const char *text = strerror(errnum);
+    int n = snprintf(buf, size, ": %s", text);
+
+    if (n > 2 && size > 2 && isupper((unsigned char)buf[2]) && !isupper((unsigned char)buf[3]))
+        buf[2] = (char)tolower((unsigned char)buf[2]);
+}
 
 int error_set(struct error *err, int errnum, const char *fmt, ...)
 {
@@ -13,7 +25,7 @@ int error_set(struct error *err, int errnum, const char *fmt, ...)
     n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     if (errnum != 0 && n >= 0 && (size_t)n < sizeof err->msg)
-        snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", strerror(errnum));
+        append_errno_text(err->msg + n, sizeof err->msg - (size_t)n, errnum);
     return -1;
 }
 

@@ -13,7 +13,8 @@ struct error {
     char msg[ERROR_MSG_MAX];
 };
 
-/* Sets the message from fmt; when errnum != 0, ": strerror(errnum)" is appended.
+/* Sets the message from fmt; when errnum != 0, ": " and the errno's text as Go prints it
+ * ("no such file or directory") is appended.
  * Always returns -1 so callers can `return error_set(...)`. */
 int error_set(struct error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

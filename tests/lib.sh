@@ -257,6 +257,40 @@ create_started() {
 	rt_ok start "$ID"
 }
 
+# run_background [RUN FLAGS...]: the runtime's foreground `run` of the current
+# container as a background job (stdin /dev/null, output to $TEST_TMP/bg.out);
+# RUN_PID.
+run_background() {
+	"$RUNTIME" --root "$ROOT" run "$@" -b "$BUNDLE" "$ID" </dev/null >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" &
+	RUN_PID=$!
+}
+
+# wait_background: its exit code into RUN_RC (10 s, then it is killed).
+wait_background() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$RUN_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$RUN_PID" 2>/dev/null; then
+		kill -9 "$RUN_PID"
+		fail "the runtime did not exit; output: $(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
+	fi
+	wait "$RUN_PID"
+	RUN_RC=$?
+}
+
+# wait_output TEXT: poll bg.out (5 s) for TEXT.
+wait_output() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qF "$1" "$TEST_TMP/bg.out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	kill -9 "$RUN_PID" 2>/dev/null
+	fail "no '$1' in the output: $(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
+}
+
 # wait_dead PID: wait up to 2 s until PID is gone or a zombie (its reaper
 # may be slow: the runtime's children are reparented to the host's init).
 wait_dead() {

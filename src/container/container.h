@@ -19,7 +19,8 @@ struct create_options {
     bool no_new_keyring;
     int preserve_fds;
     bool systemd_cgroup;
-    bool foreground; /* `run` without --detach: signals stay blocked for forwarding */
+    bool foreground;   /* `run` without --detach: signals stay blocked for forwarding */
+    bool no_subreaper; /* `run --no-subreaper`: orphans of the container go to our parent */
 };
 
 int container_create(const struct create_options *options, pid_t *init_pid, struct error *err);

@@ -217,19 +217,13 @@ static int enter_cwd(const struct process_setup *setup, bool *retry, struct erro
 static char *find_executable(const struct process_setup *setup, struct error *err)
 {
     struct spec_process with_env = *setup->process;
-    const char *name = setup->process->args[0];
-    char *path;
     size_t count = 0;
 
     while (setup->envp[count])
         count++;
     with_env.env = (char **)setup->envp;
     with_env.env_count = count;
-    path = process_find_executable(&with_env, err);
-    /* runc's wording (engines match "no such file or directory" to map the exit code 127). */
-    if (!path && err->errnum == ENOENT && strchr(name, '/'))
-        error_set(err, 0, "exec: \"%s\": stat %s: no such file or directory", name, name);
-    return path;
+    return process_find_executable(&with_env, err);
 }
 
 int process_load_seccomp(const struct spec_seccomp *seccomp, struct error *err)

@@ -41,6 +41,10 @@ int forward_signals_until_exit(pid_t pid)
                     return status;
             continue;
         }
+        /* Without a terminal there is nothing to resize, and runc does not pass a window
+         * change on: the container's stdio are not the caller's terminal. */
+        if (sig == SIGWINCH)
+            continue;
         if (kill(pid, sig) < 0 && errno == ESRCH)
             log_debug("signal %d: process %d already gone", sig, (int)pid);
     }

@@ -53,9 +53,13 @@ int container_run(const struct create_options *options, bool detach, bool keep, 
     /* Block signals before the init exists so none is lost between clone and the wait. */
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &original);
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    /* As runc: orphans of what we started (e.g. a process that joined the container's
+     * namespaces from outside) are reparented to the foreground run, not the host's init. */
+    if (!options->no_subreaper)
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (create_and_start(options, &original, &pid, &proxy, err) < 0 ||
-        (proxy.master >= 0 && (status = console_proxy_wait(&proxy, pid, true, err)) < 0)) {
+        (proxy.master >= 0 &&
+         (status = console_proxy_wait(&proxy, pid, !options->no_subreaper, err)) < 0)) {
         struct error ignored;
         console_proxy_stop(&proxy);
         delete_after_run(options, &ignored);

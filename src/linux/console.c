@@ -1,6 +1,5 @@
 #include "console.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -161,21 +160,10 @@ int console_setup_terminal(const struct console_setup *setup, struct error *err)
     return 0;
 }
 
-/* "No such file or directory" -> "no such file or directory", as Go prints errnos. */
-static void go_strerror(int errnum, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s", strerror(errnum));
-    if (buf[0] && !(buf[1] && isupper((unsigned char)buf[1])))
-        buf[0] = (char)tolower((unsigned char)buf[0]);
-}
-
 int console_connect(const char *path, struct error *err)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    char reason[128];
-    int saved;
-
     if (fd < 0)
         return error_set(err, errno, "console socket: socket");
     if (strlen(path) >= sizeof addr.sun_path)
@@ -184,11 +172,7 @@ int console_connect(const char *path, struct error *err)
     while (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
         if (errno == EINTR)
             continue;
-        saved = errno;
-        go_strerror(saved, reason, sizeof reason);
-        error_set(err, 0, "dial unix %s: connect: %s", path, reason);
-        err->errnum = saved;
-        return -1;
+        return error_set(err, errno, "dial unix %s: connect", path);
     }
     return take_fd(&fd);
 }

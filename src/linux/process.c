@@ -147,10 +147,10 @@ char *process_find_executable(const struct spec_process *process, struct error *
             error_set(err, failure, "exec: \"%s\"", name);
         return NULL;
     }
-    dirs = xstrdup(path_env ? path_env
-                            : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    /* As runc: the process's own PATH only; without one, no search (no default list). */
+    dirs = xstrdup(path_env ? path_env : "");
     for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        cleanup_free char *candidate = xasprintf("%s/%s", *dir ? dir : ".", name);
+        cleanup_free char *candidate = xasprintf("%s/%s", dir, name);
         int this_errno = ENOENT;
         if (check_executable(candidate, &this_errno) == 0)
             return take_ptr(&candidate);

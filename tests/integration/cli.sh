@@ -243,17 +243,21 @@ test_create_flags_accepted() {
 	assert_eq "status" running "$(st status)"
 }
 
+# --preserve-fds 2: fds 3 and 4 reach the process, fd 5 (open in the caller
+# too) does not.
 test_preserve_fds() {
 	new_container
-	set_args sh -c 'cat <&3'
+	set_args sh -c 'cat <&3; cat <&4; ls /proc/self/fd | sort -n | tr "\n" " "'
 	local data=$TEST_TMP/fd3.$BASHPID
-	echo preserved-data >"$data"
-	OUT=$(timeout 20 "$RUNTIME" --root "$ROOT" run --preserve-fds 1 -b "$BUNDLE" "$ID" \
-		3<"$data" </dev/null 2>"$TEST_TMP/err")
+	echo preserved-3 >"$data.3"
+	echo preserved-4 >"$data.4"
+	OUT=$(timeout 20 "$RUNTIME" --root "$ROOT" run --preserve-fds 2 -b "$BUNDLE" "$ID" \
+		3<"$data.3" 4<"$data.4" 5<"$data.3" </dev/null 2>"$TEST_TMP/err")
 	RC=$?
 	ERR=$(cat "$TEST_TMP/err")
-	expect_rc 0 "run --preserve-fds 1"
-	assert_eq "data read from fd 3" preserved-data "$OUT"
+	expect_rc 0 "run --preserve-fds 2"
+	# ls lists its own directory fd too: 5 here, 6 if the caller's fd 5 had leaked
+	assert_eq "data and fds" "$(printf 'preserved-3\npreserved-4\n0 1 2 3 4 5 ')" "$OUT"
 }
 
 test_fds_not_leaked_without_preserve() {

@@ -271,39 +271,6 @@ test_foreground_exec_tty_without_user_terminal() {
 	delete_and_check
 }
 
-# run_background: the runtime's foreground `run` of the current container as a
-# background job (stdin /dev/null, output to $TEST_TMP/bg.out); RUN_PID.
-run_background() {
-	"$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$ID" </dev/null >"$TEST_TMP/bg.out" 2>"$TEST_TMP/bg.err" &
-	RUN_PID=$!
-}
-
-# wait_background: its exit code into RUN_RC (10 s, then it is killed).
-wait_background() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$RUN_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$RUN_PID" 2>/dev/null; then
-		kill -9 "$RUN_PID"
-		fail "the runtime did not exit; output: $(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
-	fi
-	wait "$RUN_PID"
-	RUN_RC=$?
-}
-
-# wait_output TEXT: poll bg.out (5 s) for TEXT.
-wait_output() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -qF "$1" "$TEST_TMP/bg.out" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	kill -9 "$RUN_PID" 2>/dev/null
-	fail "no '$1' in the output: $(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
-}
-
 test_signal_forwarded_through_the_proxy() {
 	require_runc_go
 	terminal_container
@@ -373,7 +340,7 @@ wait_tmux_exit() {
 }
 
 # An interactive shell through the proxy: typing, the pane's size and its
-# changes (SIGWINCH), the exit code, and the user's terminal restored.
+# changes (SIGWINCH), Ctrl-C, the exit code, and the user's terminal restored.
 test_foreground_run_in_tmux() {
 	terminal_container
 	set_args sh
@@ -389,6 +356,11 @@ test_foreground_run_in_tmux() {
 	sleep 0.2
 	tm send-keys -t rgo 'echo resized-$(stty size | tr " " x)' Enter
 	wait_pane "resized-20x80"
+	# Ctrl-C: the pty's line discipline turns it into SIGINT for the foreground job
+	tm send-keys -t rgo 'sh -c "trap \"echo caught-\$((1+1))-INT; exit 0\" INT; while :; do sleep 1; done"' Enter
+	sleep 0.5
+	tm send-keys -t rgo C-c
+	wait_pane "caught-2-INT"
 	tm send-keys -t rgo 'exit 3' Enter
 	wait_tmux_exit
 	assert_eq "exit code of run" 3 "$TMUX_RC"

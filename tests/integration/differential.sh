@@ -305,4 +305,51 @@ test_log_json() {
 	compare "--log-format json lines"
 }
 
+# exec_case ARGS...: one exec into the running $ID and what it printed
+exec_case() {
+	rt exec "$@"
+	local args="$*"
+	args=${args//$TEST_TMP/TMP}
+	echo "exec ${args//$ID/ID} rc=$RC $(msg_has 'no such file or directory' 'container not running' 'permission denied')"
+	[[ -n $OUT ]] && echo "$OUT"
+}
+
+scenario_exec_table() {
+	new_container
+	set_config '.process.env += ["FROM_CONFIG=1"] | .process.cwd = "/"
+		| .process.capabilities.ambient = []'
+	set_args sleep 1000
+	rt create -b "$BUNDLE" "$ID"
+	rt start "$ID"
+	echo "start rc=$RC"
+	local show='id; pwd; echo "$FROM_CONFIG|$FROM_FLAG|$HOME|$PATH"; grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):" /proc/self/status'
+	exec_case "$ID" sh -c "$show"
+	exec_case -u 1000:1000 "$ID" sh -c "$show"
+	exec_case -u 1000 -g 10 -g 20 "$ID" sh -c "$show"
+	exec_case --cwd /tmp -e FROM_FLAG=x -e FROM_CONFIG=over "$ID" sh -c "$show"
+	exec_case --cap CAP_SYS_ADMIN -u 1000 "$ID" sh -c "$show"
+	exec_case --no-new-privs "$ID" sh -c "$show"
+	exec_case "$ID" sh -c 'exit 9'
+	exec_case "$ID" sh -c 'kill -9 $$'
+	exec_case "$ID" sh -c 'kill -15 $$'
+	exec_case "$ID" /no/such/binary
+	exec_case "$ID" /etc/passwd
+	exec_case --cwd /no/such/dir "$ID" true
+	printf '{"args": ["sh", "-c", "%s"], "cwd": "/tmp", "user": {"uid": 5, "gid": 6}, "env": ["A=json"]}' \
+		'id; pwd; echo $A $PATH' >"$TEST_TMP/diff-process.json"
+	exec_case -p "$TEST_TMP/diff-process.json" "$ID"
+	exec_case -d "$ID" sleep 1000
+	rt kill "$ID" KILL
+	wait_stopped_quietly
+	exec_case "$ID" true
+	rt delete "$ID"
+	echo "delete rc=$RC"
+}
+
+test_exec_table() {
+	same_as_reference
+	transcript_of scenario_exec_table
+	compare "exec cases"
+}
+
 run_tests

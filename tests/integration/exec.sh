@@ -233,7 +233,7 @@ test_process_file_invalid() {
 test_process_file_from_stdin() {
 	require_runc_go # runc 1.1 opens a file named "-"
 	started_container
-	OUT=$(echo '{"args": ["echo", "from-stdin"], "cwd": "/"}' |
+	OUT=$(echo '{"args": ["echo", "from-stdin"], "cwd": "/", "env": ["PATH=/bin"]}' |
 		timeout 20 "$RUNTIME" --root "$ROOT" exec -p - "$ID" 2>"$TEST_TMP/err")
 	RC=$?
 	ERR=$(cat "$TEST_TMP/err")
@@ -274,6 +274,10 @@ test_stopped_container() {
 	rt exec "$ID" true
 	expect_rc 255 "exec in a stopped container"
 	expect_err_contains "cannot exec in a stopped container"
+	# the refused exec left nothing: no process, and delete removes all
+	assert_eq "processes of the container" "" "$(processes_of "$ID" "$BUNDLE")"
+	rt_ok delete "$ID"
+	assert_no_leftovers "$ID"
 }
 
 test_missing_container() {

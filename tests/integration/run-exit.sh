@@ -132,4 +132,67 @@ test_run_twice_same_id() {
 	assert_no_leftovers "$ID"
 }
 
+# Foreground run without a terminal: each signal the runtime gets reaches the
+# container's init, which traps and reports it; SIGWINCH is not passed on (no
+# terminal to resize, as runc).
+test_signals_reach_the_init() {
+	new_container
+	set_args sh -c 'for s in USR1 HUP WINCH; do trap "echo got-$s" $s; done
+		trap "echo got-TERM; exit 5" TERM; echo ready; while :; do sleep 0.1; done'
+	run_background
+	wait_output ready
+	local sig
+	for sig in USR1 HUP WINCH; do
+		kill -"$sig" "$RUN_PID"
+		[[ $sig == WINCH ]] && continue
+		wait_output "got-$sig"
+	done
+	kill -TERM "$RUN_PID"
+	wait_background
+	assert_eq "exit code after SIGTERM" 5 "$RUN_RC"
+	grep -q got-WINCH "$TEST_TMP/bg.out" && fail "SIGWINCH was forwarded without a terminal"
+	assert_eq "reports in order" "ready got-USR1 got-HUP got-TERM" "$(tr '\n' ' ' <"$TEST_TMP/bg.out" | sed 's/ $//')"
+	assert_no_leftovers "$ID"
+}
+
+# 10 MiB of random bytes from the caller's pipe through the container's cat
+# and back through a pipe: the stdio are the runtime's own, untouched.
+test_pipes_carry_10_mib_byte_exact() {
+	new_container
+	set_args cat
+	head -c $((10 * 1024 * 1024)) /dev/urandom >"$TEST_TMP/in"
+	cat "$TEST_TMP/in" | timeout 60 "$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$ID" 2>"$TEST_TMP/err" | cat >"$TEST_TMP/out"
+	local rcs=("${PIPESTATUS[@]}")
+	RC=${rcs[1]} ERR=$(cat "$TEST_TMP/err")
+	expect_rc 0 "run cat"
+	assert_eq "bytes out" $((10 * 1024 * 1024)) "$(stat -c %s "$TEST_TMP/out")"
+	cmp -s "$TEST_TMP/in" "$TEST_TMP/out" || fail "output differs from input: $(cmp "$TEST_TMP/in" "$TEST_TMP/out")"
+}
+
+# In the host's pid namespace an orphan of the container is reparented to the
+# nearest subreaper: the foreground run, unless --no-subreaper.
+orphan_parent_is_runtime() {
+	new_container
+	set_config 'del(.linux.namespaces[] | select(.type == "pid"))'
+	set_args sh -c 'o=$( (sleep 3 >/dev/null 2>&1 & echo $!) ); sleep 0.5
+		echo "ppid $(sed -n "s/^PPid:\t//p" /proc/$o/status)"; kill $o'
+	run_background "$@"
+	wait_background
+	assert_eq "exit code" 0 "$RUN_RC"
+	grep -q '^ppid [0-9]' "$TEST_TMP/bg.out" || fail "no ppid line: $(cat "$TEST_TMP/bg.out" "$TEST_TMP/bg.err")"
+	local ppid
+	ppid=$(sed -n 's/^ppid //p' "$TEST_TMP/bg.out")
+	[[ $ppid == "$RUN_PID" ]]
+}
+
+test_foreground_run_is_a_subreaper() {
+	orphan_parent_is_runtime || fail "the orphan's parent is $(sed -n 's/^ppid //p' "$TEST_TMP/bg.out"), not the runtime ($RUN_PID)"
+	assert_no_leftovers "$ID"
+}
+
+test_no_subreaper_flag() {
+	! orphan_parent_is_runtime --no-subreaper || fail "with --no-subreaper the orphan was reparented to the runtime ($RUN_PID)"
+	assert_no_leftovers "$ID"
+}
+
 run_tests

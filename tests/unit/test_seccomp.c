@@ -523,7 +523,7 @@ static const struct error_case error_cases[] = {
       .default_action = "SCMP_ACT_ALLOW",
       .listener_path = "/nonexistent/rgo-agent.sock",
       RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})},
-     "config.json: linux.seccomp.listenerPath: connect to /nonexistent/rgo-agent.sock: No such "
+     "config.json: linux.seccomp.listenerPath: connect to /nonexistent/rgo-agent.sock: no such "
      "file or directory"},
 };
 
@@ -581,7 +581,7 @@ static void test_privilege_cases(void)
         before_load = drop_to_nobody;
         run_filtered(&s, body_getcwd_works, &out);
         expect_load_error("unprivileged_load_without_no_new_privs_fails", &out,
-                          "load seccomp filter: Permission denied");
+                          "load seccomp filter: permission denied");
         before_load = NULL;
     } else {
         test_skip("unprivileged_load_without_no_new_privs_fails", "needs root to drop to nobody");

@@ -720,7 +720,7 @@ static void test_load_bundle(void)
         test_skip("load-bundle", "mkdtemp failed");
         return;
     }
-    missing = xasprintf("open %s/config.json: No such file or directory", dir);
+    missing = xasprintf("open %s/config.json: no such file or directory", dir);
     config = xasprintf("%s/config.json", dir);
     spec = spec_load_bundle(dir, &err);
     if (!spec && strcmp(err.msg, missing) == 0)
