@@ -4,11 +4,17 @@
 #   make demo       deps + build + busybox bundle + run a real container
 #   make check      every test (unit, integration, differential against runc)
 #   make check SANITIZE=1   the same under ASan+UBSan
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make man        the manual pages (docs/man/*.md, go-md2man) in build/man
+#   make install    PREFIX=/usr/local DESTDIR=: binary, man pages, bash completion, docs
+#   make deb        build/runc-go_<version>_<arch>.deb (DEB_OUT=dir to put it elsewhere;
+#                   `make -o build/runc-go deb` packages the binary as it is, no rebuild)
 
 CC ?= gcc
 PREFIX ?= /usr/local
 DESTDIR ?=
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/runc-go
 VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -42,8 +48,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BIN := $(BUILD)/runc-go
 LIB := $(BUILD)/librunc-go.a
+MAN_SRC := $(wildcard docs/man/*.8.md)
+MAN := $(MAN_SRC:docs/man/%.md=$(BUILD)/man/%)
+DOCS := $(wildcard docs/*.md)
+DEB_OUT ?= $(BUILD)
 
-.PHONY: all deps demo bundle check unit integration install uninstall clean format format-check bench
+.PHONY: all deps demo bundle check unit integration man install uninstall deb clean format \
+	format-check bench
 
 all: $(BIN)
 
@@ -82,11 +93,29 @@ check: $(BIN) $(UNIT_BIN)
 bench: $(BIN)
 	./bench/run.sh $(BUILD)
 
-install: $(BIN)
+man: $(MAN)
+
+$(BUILD)/man/%.8: docs/man/%.8.md
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@go-md2man -in $< -out $@
+
+install: $(BIN) $(MAN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/runc-go
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/docs
+	install -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man8/
+	install -D -m 0644 contrib/completions/bash/runc-go $(DESTDIR)$(BASHCOMPDIR)/runc-go
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/runc-go
+	rm -f $(DESTDIR)$(PREFIX)/sbin/runc-go $(DESTDIR)$(BASHCOMPDIR)/runc-go
+	rm -f $(MAN:$(BUILD)/man/%=$(DESTDIR)$(MANDIR)/man8/%)
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+# The package is made from `make install DESTDIR=<staging> PREFIX=/usr` of this build.
+deb: $(BIN) $(MAN)
+	./scripts/make-deb.sh --build $(BUILD) --version $(VERSION) --out $(DEB_OUT)
 
 format:
 	clang-format -i $(CMD_SRC) $(LIB_SRC) $(wildcard src/*.h src/*/*.h cmd/*.h tests/unit/*.c tests/unit/*.h)

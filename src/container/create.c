@@ -17,6 +17,7 @@
 #include "../hooks/hooks.h"
 #include "../linux/caps.h"
 #include "../linux/cgroup.h"
+#include "../linux/seccomp.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
@@ -356,29 +357,61 @@ static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct e
 
 /* The init reports SYNC_READY, or first asks for the prestart and createRuntime hooks,
  * which run here in the runtime's namespaces while it waits before pivot_root. */
+/* prestart and createRuntime, in the runtime's namespaces, while the init waits. */
+static int run_runtime_hooks(struct create_context *ctx, struct error *err)
+{
+    cleanup_free char *state =
+        hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
+
+    if (hooks_run(&ctx->spec->hooks, HOOK_PRESTART, state, err) < 0 ||
+        hooks_run(&ctx->spec->hooks, HOOK_CREATE_RUNTIME, state, err) < 0)
+        return -1;
+    return sync_send(ctx->sync_fds[0], SYNC_HOOKS_DONE, err);
+}
+
+/* The init's seccomp listener fd, to the agent at listenerPath with the state only we know. */
+static int hand_listener_to_agent(struct create_context *ctx, int notify_fd, struct error *err)
+{
+    cleanup_free char *state =
+        hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
+
+    if (notify_fd < 0)
+        return error_set(err, EPROTO, "sync: seccomp listener message without an fd");
+    if (seccomp_send_to_agent(&ctx->spec->linux_.seccomp, notify_fd, ctx->pid, state, err) < 0)
+        return -1;
+    return sync_send(ctx->sync_fds[0], SYNC_SECCOMP_FD_DONE, err);
+}
+
+/* Serves the init's requests until it is ready (or failed). */
 static int wait_until_ready(struct create_context *ctx, struct error *err)
 {
-    struct sync_msg msg;
-    cleanup_free char *state = NULL;
+    for (;;) {
+        struct sync_msg msg;
+        cleanup_close int attached_fd = -1;
+        bool closed;
+        int result;
 
-    if (sync_recv(ctx->sync_fds[0], &msg, err) < 0)
-        return -1;
-    if (msg.type == SYNC_HOOKS) {
-        state = hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
-        if (hooks_run(&ctx->spec->hooks, HOOK_PRESTART, state, err) < 0 ||
-            hooks_run(&ctx->spec->hooks, HOOK_CREATE_RUNTIME, state, err) < 0 ||
-            sync_send(ctx->sync_fds[0], SYNC_HOOKS_DONE, err) < 0)
+        if (sync_read(ctx->sync_fds[0], &msg, &attached_fd, &closed, err) < 0)
             return -1;
-        return sync_expect(ctx->sync_fds[0], SYNC_READY, err);
+        if (closed)
+            return error_set(err, 0, "container init exited unexpectedly");
+        switch (msg.type) {
+        case SYNC_READY:
+            return 0;
+        case SYNC_ERROR:
+            return sync_error_of(&msg, err);
+        case SYNC_HOOKS:
+            result = run_runtime_hooks(ctx, err);
+            break;
+        case SYNC_SECCOMP_FD:
+            result = hand_listener_to_agent(ctx, attached_fd, err);
+            break;
+        default:
+            result = error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+        }
+        if (result < 0)
+            return -1;
     }
-    if (msg.type == SYNC_ERROR) {
-        err->errnum = msg.errnum;
-        memcpy(err->msg, msg.text, sizeof err->msg);
-        return -1;
-    }
-    if (msg.type != SYNC_READY)
-        return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
-    return 0;
 }
 
 static int configure_init(struct create_context *ctx, struct error *err)

@@ -28,6 +28,7 @@ struct exec_context {
     int console_recv_fd;  /* --tty in the foreground: our end of it, else -1 */
     bool console_proxied; /* ... the runtime proxies the pty (no --console-socket) */
     pid_t pid;            /* the child, as the host sees it */
+    char *agent_state;    /* linux.seccomp.listenerPath: the container's state for the agent */
     bool signals_blocked;
     sigset_t original_mask; /* restored in the child before execve */
 };

@@ -24,10 +24,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
+#include "../linux/seccomp.h"
 #include "../log.h"
 #include "../util.h"
 #include "console-proxy.h"
@@ -67,6 +69,7 @@ static void context_release(struct exec_context *ctx)
     spec_strmap_free(&ctx->cgroup_paths);
     free(ctx->argv);
     free(ctx->envp);
+    free(ctx->agent_state);
     if (ctx->signals_blocked)
         sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
 }
@@ -192,16 +195,16 @@ static int setup_terminal(struct exec_context *ctx, struct error *err)
 static int child_setup(struct exec_context *ctx, char **executable, struct error *err)
 {
     const struct spec_process *process = ctx->process;
-    struct process_labels labels;
+    __attribute__((cleanup(lsm_close))) struct lsm_handles labels = LSM_HANDLES_NONE;
     struct process_setup setup = {.process = process,
                                   .seccomp = &ctx->config->linux_.seccomp,
                                   .preserve_fds = ctx->options->preserve_fds,
-                                  .create_cwd = false,
+                                  .sync_fd = ctx->sync_fds[1],
                                   .labels = &labels};
     int result;
 
     /* With the host's privileges and the host's /proc, before joining anything. */
-    if (process_setup_limits(process, err) < 0 || process_open_labels(process, &labels, err) < 0)
+    if (process_setup_limits(process, err) < 0 || lsm_open(process, &labels, err) < 0)
         return -1;
     result = join_namespaces(ctx, err);
     for (int i = 0; i < ctx->ns_count; i++)
@@ -327,54 +330,57 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
     return ctx->pid < 0 ? -1 : 0;
 }
 
-/* One message from the child, or *closed when its end was closed (by execve, or by dying). */
-static int receive(int fd, struct sync_msg *msg, bool *closed, struct error *err)
+/* The child's seccomp listener fd, to the agent at listenerPath. */
+static int hand_listener_to_agent(struct exec_context *ctx, int notify_fd, struct error *err)
 {
-    ssize_t n;
-
-    *closed = false;
-    do
-        n = recv(fd, msg, sizeof *msg, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return error_set(err, errno, "sync: receive");
-    if (n == 0) {
-        *closed = true;
-        return 0;
-    }
-    if (n != sizeof *msg)
-        return error_set(err, EPROTO, "sync: short message");
-    msg->text[sizeof msg->text - 1] = '\0';
-    if (msg->type == SYNC_ERROR) {
-        err->errnum = msg->errnum;
-        memcpy(err->msg, msg->text, sizeof err->msg);
+    if (notify_fd < 0 || !ctx->agent_state)
+        return error_set(err, EPROTO, "sync: unexpected seccomp listener message");
+    if (seccomp_send_to_agent(&ctx->config->linux_.seccomp, notify_fd, ctx->pid, ctx->agent_state,
+                              err) < 0)
         return -1;
-    }
-    return 0;
+    return sync_send(ctx->sync_fds[0], SYNC_SECCOMP_FD_DONE, err);
 }
 
+/* Serves the child until SYNC_READY, then expects EOF (execve closed the socket) or the
+ * execve error. */
 static int wait_for_exec(struct exec_context *ctx, struct error *err)
 {
-    int fd = ctx->sync_fds[0];
-    struct sync_msg msg;
-    bool closed;
+    bool ready = false;
 
-    if (receive(fd, &msg, &closed, err) < 0)
-        return -1;
-    if (closed || msg.type != SYNC_READY)
-        return error_set(err, EPROTO, "the process exited during its setup");
-    /* READY, then either EOF (execve closed the socket) or the execve error. */
-    if (receive(fd, &msg, &closed, err) < 0)
-        return -1;
-    if (!closed)
-        return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
-    return 0;
+    for (;;) {
+        struct sync_msg msg;
+        cleanup_close int attached_fd = -1;
+        bool closed;
+
+        if (sync_read(ctx->sync_fds[0], &msg, &attached_fd, &closed, err) < 0)
+            return -1;
+        if (closed && ready)
+            return 0;
+        if (closed)
+            return error_set(err, EPROTO, "the process exited during its setup");
+        if (msg.type == SYNC_ERROR)
+            return sync_error_of(&msg, err);
+        if (!ready && msg.type == SYNC_READY)
+            ready = true;
+        else if (!ready && msg.type == SYNC_SECCOMP_FD) {
+            if (hand_listener_to_agent(ctx, attached_fd, err) < 0)
+                return -1;
+        } else
+            return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+    }
 }
 
 static int start_child(struct exec_context *ctx, struct error *err)
 {
+    const struct container *c = ctx->container;
+
     if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
         return -1;
+    /* The state the seccomp agent gets is the container's, read while we hold the lock. */
+    if (ctx->config->linux_.seccomp.listener_path)
+        ctx->agent_state =
+            hooks_state_json(ctx->config, ctx->options->id, c->record->pid, c->record->bundle,
+                             container_status_name(container_status(c)));
     /* In a paused container (--ignore-paused) the child freezes now until `resume`, which
      * needs the lock: give it up before waiting for the child. */
     container_free(ctx->container);

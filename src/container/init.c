@@ -8,18 +8,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #include "../hooks/hooks.h"
-#include "../linux/caps.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
 #include "../linux/rootfs.h"
-#include "../linux/seccomp.h"
 #include "../util.h"
 #include "process-setup.h"
 #include "sync.h"
@@ -27,7 +23,6 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#define KEYCTL_JOIN_SESSION_KEYRING 1
 
 static int setup_uts(const struct spec *spec, struct error *err)
 {
@@ -122,14 +117,6 @@ static int setup_terminal(struct init_config *config, struct error *err)
     return result;
 }
 
-/* rootfs_setup() made a missing cwd already, inside the root as runc does. */
-static int enter_cwd(const struct spec_process *process, struct error *err)
-{
-    if (chdir(process->cwd) < 0)
-        return error_set(err, errno, "config.json: process.cwd: chdir %s", process->cwd);
-    return 0;
-}
-
 static int setup_inside(struct init_config *config, char **executable, struct error *err)
 {
     const struct spec *spec = config->spec;
@@ -151,26 +138,15 @@ static int setup_inside(struct init_config *config, char **executable, struct er
         return -1;
     if (process_apply_rlimits(process, err) < 0)
         return -1;
-    if (enter_cwd(process, err) < 0)
-        return -1;
-    *executable = process_find_executable(process, err);
-    if (!*executable)
-        return -1;
+    /* rootfs_setup() made a missing cwd, inside the root as runc does. */
     process_env_add_home((char ***)&config->envp, process->user.uid);
-    process_apply_umask(process);
-    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
-     * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
-    if (!process->no_new_privileges && process_load_seccomp(&spec->linux_.seccomp, err) < 0)
-        return -1;
-    /* As runc: the labels are written while we still have every capability. */
-    if (lsm_apply(process, &labels, err) < 0)
-        return -1;
-    if (caps_prepare(&process->capabilities, err) < 0 || process_switch_user(process, err) < 0 ||
-        caps_apply(&process->capabilities, err) < 0 || process_apply_no_new_privs(process, err) < 0)
-        return -1;
-    if (process->no_new_privileges && process_load_seccomp(&spec->linux_.seccomp, err) < 0)
-        return -1;
-    return process_seal_fds(config->preserve_fds, err);
+    struct process_setup setup = {.process = process,
+                                  .seccomp = &spec->linux_.seccomp,
+                                  .envp = config->envp,
+                                  .preserve_fds = config->preserve_fds,
+                                  .sync_fd = config->sync_fd,
+                                  .labels = &labels};
+    return process_setup_finish(&setup, executable, err);
 }
 
 /* startContainer: in the container, after `start`, before the user's process. */

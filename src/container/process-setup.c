@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/close_range.h>
-#include <linux/magic.h>
 
 #include "../linux/caps.h"
+#include "../linux/lsm.h"
 #include "../linux/process.h"
 #include "../linux/seccomp.h"
 #include "../util.h"
+#include "sync.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define PASSWD_MAX_BYTES (4u << 20)
@@ -32,75 +32,6 @@ int process_join_session_keyring(const char *id, struct error *err)
     cleanup_free char *name = xasprintf("_ses.%s", id);
     if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
         return error_set(err, errno, "unable to join session keyring");
-    return 0;
-}
-
-/* Opens a /proc/self/attr file for writing, refusing anything that is not procfs. */
-static int open_attr(const char *const *candidates, int *fd, struct error *err)
-{
-    struct statfs st;
-
-    for (const char *const *path = candidates; *path; path++) {
-        *fd = open(*path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (*fd < 0 && errno == ENOENT && path[1])
-            continue;
-        if (*fd < 0)
-            return error_set(err, errno, "open %s", *path);
-        if (fstatfs(*fd, &st) < 0 || st.f_type != PROC_SUPER_MAGIC) {
-            close(*fd);
-            *fd = -1;
-            return error_set(err, EPERM, "%s is not on procfs", *path);
-        }
-        return 0;
-    }
-    return error_set(err, ENOENT, "no /proc/self/attr file");
-}
-
-int process_open_labels(const struct spec_process *process, struct process_labels *labels,
-                        struct error *err)
-{
-    static const char *const apparmor[] = {"/proc/self/attr/apparmor/exec", "/proc/self/attr/exec",
-                                           NULL};
-    static const char *const selinux[] = {"/proc/self/attr/exec", NULL};
-
-    labels->apparmor_fd = labels->selinux_fd = -1;
-    if (process->apparmor_profile && *process->apparmor_profile &&
-        open_attr(apparmor, &labels->apparmor_fd, err) < 0)
-        return error_prefix(err, "apparmor failed to apply profile");
-    if (process->selinux_label && *process->selinux_label &&
-        open_attr(selinux, &labels->selinux_fd, err) < 0) {
-        process_close_labels(labels);
-        return error_prefix(err, "set selinux label");
-    }
-    return 0;
-}
-
-void process_close_labels(struct process_labels *labels)
-{
-    if (labels->apparmor_fd >= 0)
-        close(labels->apparmor_fd);
-    if (labels->selinux_fd >= 0)
-        close(labels->selinux_fd);
-    labels->apparmor_fd = labels->selinux_fd = -1;
-}
-
-/* Both take effect at execve (change_onexec / setexeccon). */
-static int apply_labels(const struct process_setup *setup, struct error *err)
-{
-    const struct process_labels *labels = setup->labels;
-    cleanup_free char *profile = NULL;
-    const char *label = setup->process->selinux_label;
-
-    if (!labels)
-        return 0;
-    if (labels->apparmor_fd >= 0) {
-        profile = xasprintf("exec %s", setup->process->apparmor_profile);
-        if (write(labels->apparmor_fd, profile, strlen(profile)) < 0)
-            return error_set(err, errno,
-                             "apparmor failed to apply profile: write /proc/self/attr/exec");
-    }
-    if (labels->selinux_fd >= 0 && write(labels->selinux_fd, label, strlen(label)) < 0)
-        return error_set(err, errno, "set selinux label %s", label);
     return 0;
 }
 
@@ -185,7 +116,7 @@ void process_env_add_home(char ***envp, uid_t uid)
     (*envp)[count + 1] = NULL;
 }
 
-/* exec's cwd is not created (runc fails); the init's is, with mkdir inside the new root. */
+/* The cwd exists: the init's rootfs setup made it, and exec's is not created (runc fails). */
 static int enter_cwd(const struct process_setup *setup, bool *retry, struct error *err)
 {
     const char *cwd = setup->process->cwd;
@@ -193,18 +124,6 @@ static int enter_cwd(const struct process_setup *setup, bool *retry, struct erro
     *retry = false;
     if (chdir(cwd) == 0)
         return 0;
-    if (errno == ENOENT && setup->create_cwd) {
-        cleanup_free char *copy = xstrdup(cwd);
-        for (char *p = copy + 1; *p; p++)
-            if (*p == '/') {
-                *p = '\0';
-                mkdir(copy, 0755);
-                *p = '/';
-            }
-        mkdir(copy, 0755);
-        if (chdir(cwd) == 0)
-            return 0;
-    }
     /* The directory may be readable by the container's user and not by us (a volume chowned
      * to it): try again after the uid switch, as runc does. */
     if (errno == EACCES || errno == EPERM) {
@@ -226,17 +145,21 @@ static char *find_executable(const struct process_setup *setup, struct error *er
     return process_find_executable(&with_env, err);
 }
 
-int process_load_seccomp(const struct spec_seccomp *seccomp, struct error *err)
+int process_load_seccomp(const struct spec_seccomp *seccomp, int sync_fd, struct error *err)
 {
-    int notify_fd;
-    if (!seccomp)
+    cleanup_close int notify_fd = -1;
+
+    if (!seccomp || seccomp_load_config(seccomp, &notify_fd, err) < 0)
+        return seccomp ? -1 : 0;
+    if (notify_fd < 0)
         return 0;
-    if (seccomp_load_config(seccomp, &notify_fd, err) < 0)
+    /* The runtime, outside the container, hands it to the agent at listenerPath with the
+     * state only it knows (id, bundle, our host pid); we wait so no notification can come
+     * before the agent holds the fd. The container never keeps it. */
+    if (sync_send_fd(sync_fd, SYNC_SECCOMP_FD, notify_fd, err) < 0)
         return -1;
-    /* The listener went to listenerPath; the container never keeps it. */
-    if (notify_fd >= 0)
-        close(notify_fd);
-    return 0;
+    close(take_fd(&notify_fd));
+    return sync_expect(sync_fd, SYNC_SECCOMP_FD_DONE, err);
 }
 
 /* Only the fds the process should get stay open across execve: stdio and preserve-fds. */
@@ -280,11 +203,15 @@ int process_setup_finish(const struct process_setup *setup, char **executable, s
     process_apply_umask(process);
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
-    if (!process->no_new_privileges && process_load_seccomp(setup->seccomp, err) < 0)
+    if (!process->no_new_privileges &&
+        process_load_seccomp(setup->seccomp, setup->sync_fd, err) < 0)
         return -1;
-    if (switch_identity(setup, retry_cwd, err) < 0 || apply_labels(setup, err) < 0)
+    /* As runc: the labels are written while we still have every capability. */
+    if (setup->labels && lsm_apply(process, setup->labels, err) < 0)
         return -1;
-    if (process->no_new_privileges && process_load_seccomp(setup->seccomp, err) < 0)
+    if (switch_identity(setup, retry_cwd, err) < 0)
+        return -1;
+    if (process->no_new_privileges && process_load_seccomp(setup->seccomp, setup->sync_fd, err) < 0)
         return -1;
     return process_seal_fds(setup->preserve_fds, err);
 }

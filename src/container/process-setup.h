@@ -1,5 +1,5 @@
 /* The last steps that turn a child of the runtime into the container's process, from
- * process.rlimits to sealing the fds: shared by exec and (later) the container's init.
+ * process.rlimits to sealing the fds: shared by exec and the container's init.
  * Everything here runs in the child; errors go back to the parent over the sync socket,
  * the child never prints. */
 #ifndef RUNC_GO_PROCESS_SETUP_H
@@ -9,22 +9,16 @@
 #include <sys/types.h>
 
 #include "../error.h"
+#include "../linux/lsm.h"
 #include "../spec/spec.h"
-
-/* fds of /proc/self/attr files, opened before the child enters the container: once in its
- * mount namespace, /proc is the container's to fake (CVE-2019-16884). -1 when unused. */
-struct process_labels {
-    int apparmor_fd;
-    int selinux_fd;
-};
 
 struct process_setup {
     const struct spec_process *process;
     const struct spec_seccomp *seccomp; /* linux.seccomp of the container's config */
     char *const *envp;                  /* the final environment (PATH lookup uses it) */
     int preserve_fds;
-    bool create_cwd; /* init creates a missing cwd as runc does; exec fails like runc */
-    const struct process_labels *labels;
+    int sync_fd;                /* the child's end of the sync socket (seccomp listener fd) */
+    struct lsm_handles *labels; /* opened while /proc was the host's (lsm_open); NULL: none */
 };
 
 /* process.rlimits and process.oomScoreAdj. exec applies them before joining the container's
@@ -36,12 +30,6 @@ int process_setup_limits(const struct spec_process *process, struct error *err);
  * (ENOSYS is not an error, as in runc). */
 int process_join_session_keyring(const char *id, struct error *err);
 
-/* Opens the attr files process.apparmorProfile / process.selinuxLabel need; labels->*_fd
- * stay -1 for the unset ones. */
-int process_open_labels(const struct spec_process *process, struct process_labels *labels,
-                        struct error *err);
-void process_close_labels(struct process_labels *labels);
-
 /* The environment as runc builds it: entries applied in order, a later NAME=... replacing
  * the earlier one in place. Checks each entry ("invalid environment variable"). Returns a
  * NULL-terminated array of borrowed strings (free only the array). */
@@ -51,8 +39,10 @@ char **process_build_env(char *const *env, size_t count, struct error *err);
  * Call inside the container's mount namespace, before the uid switch. */
 void process_env_add_home(char ***envp, uid_t uid);
 
-/* linux.seccomp of the container's config into the calling process (NULL: none). */
-int process_load_seccomp(const struct spec_seccomp *seccomp, struct error *err);
+/* linux.seccomp of the container's config into the calling process (NULL: none). A
+ * SCMP_ACT_NOTIFY listener fd goes to the runtime over sync_fd (SYNC_SECCOMP_FD), which
+ * passes it to the agent; returns once the runtime says it did. */
+int process_load_seccomp(const struct spec_seccomp *seccomp, int sync_fd, struct error *err);
 
 /* Marks every fd above stdio + preserve_fds close-on-exec and clears it on the preserved. */
 int process_seal_fds(int preserve_fds, struct error *err);

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "../util.h"
-#include "seccomp-internal.h"
 
 #define SECCOMP_ARGS_MAX 6
 
@@ -19,7 +18,6 @@ static void release_filter(scmp_filter_ctx *ctx)
 }
 
 #define cleanup_filter __attribute__((cleanup(release_filter)))
-#define cleanup_listener __attribute__((cleanup(seccomp_listener_close)))
 
 /* A config value we cannot use: the message says what was expected, no strerror after it. */
 #define config_invalid(err, ...) (error_set((err), 0, __VA_ARGS__), (err)->errnum = EINVAL, -1)
@@ -225,8 +223,8 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sec
     if (make_conditions(sc, i, conds, &share_index, err) < 0)
         return -1;
     for (size_t j = 0; j < sc->names_count; j++) {
-        /* The listener fd reaches the agent through sendmsg, after the filter is loaded: a
-         * trapped sendmsg would wait for an agent that never gets the fd. */
+        /* The listener fd leaves through sendmsg after the filter is loaded: a trapped
+         * sendmsg would wait for an agent that never gets the fd. */
         if (action == SCMP_ACT_NOTIFY && strcmp(sc->names[j], "sendmsg") == 0)
             return config_invalid(err,
                                   "config.json: linux.seccomp.syscalls[%zu].names[%zu]: "
@@ -267,28 +265,9 @@ static int build_filter(scmp_filter_ctx ctx, const struct spec_seccomp *seccomp,
     return 0;
 }
 
-/* The listener fd is handed over right after the load, before the init makes any other
- * call the filter might trap (the connection and payload were made beforehand). */
-static int hand_over_listener(scmp_filter_ctx ctx, struct seccomp_listener *listener,
-                              int *notify_fd, struct error *err)
-{
-    int fd = seccomp_notify_fd(ctx);
-
-    if (fd < 0)
-        return error_set(err, fd < -1 ? -fd : 0,
-                         "seccomp: no listener fd after loading the filter");
-    if (seccomp_listener_send(listener, fd, err) < 0) {
-        close(fd);
-        return -1;
-    }
-    *notify_fd = fd;
-    return 0;
-}
-
 int seccomp_load_config(const struct spec_seccomp *seccomp, int *notify_fd, struct error *err)
 {
     cleanup_filter scmp_filter_ctx ctx = NULL;
-    cleanup_listener struct seccomp_listener listener = SECCOMP_LISTENER_INIT;
     bool uses_notify = false;
     uint32_t default_action;
     int rc;
@@ -309,13 +288,16 @@ int seccomp_load_config(const struct spec_seccomp *seccomp, int *notify_fd, stru
                               seccomp->default_action);
     if (build_filter(ctx, seccomp, default_action, &uses_notify, err) < 0)
         return -1;
-    if (uses_notify && seccomp_listener_open(seccomp, getpid(), &listener, err) < 0)
-        return -1;
     /* Last: from here the filter applies to us too (it may deny mmap, open...). */
     rc = seccomp_load(ctx);
     if (rc < 0)
         return error_set(err, -rc, "load seccomp filter");
-    if (uses_notify)
-        return hand_over_listener(ctx, &listener, notify_fd, err);
+    if (uses_notify) {
+        int fd = seccomp_notify_fd(ctx);
+        if (fd < 0)
+            return error_set(err, fd < -1 ? -fd : 0,
+                             "seccomp: no listener fd after loading the filter");
+        *notify_fd = fd;
+    }
     return 0;
 }

@@ -221,7 +221,6 @@ test_seccomp_lists_accepted() {
 		command -v python3 >/dev/null || skip "no python3 for the SCMP_ACT_NOTIFY listener"
 		mkdir -p "$dir"
 		profile=$(jq -c --arg p "$dir/agent.sock" '.listenerPath = $p' <<<"$profile")
-		set_config '.mounts += [{destination: $d, type: "bind", source: $d, options: ["bind"]}]' --arg d "$dir"
 		timeout 30 python3 -c "$LISTENER_PY" "$dir/agent.sock" 2>"$dir/err" &
 		agent=$!
 		local i
@@ -239,7 +238,7 @@ test_seccomp_lists_accepted() {
 		set_config '.linux.seccomp = ($s | .architectures = $a)' --argjson s "$profile" --argjson a "$archs"
 		run_in true
 		[[ $RC -eq 0 ]] && break
-		[[ $ERR =~ add\ (SCMP_ARCH_[A-Z0-9_]+):\ Numerical\ argument\ out\ of\ domain ]] || break
+		[[ $ERR =~ add\ (SCMP_ARCH_[A-Z0-9_]+):\ [Nn]umerical\ argument\ out\ of\ domain ]] || break
 		foreign+=("${BASH_REMATCH[1]}")
 		archs=$(jq -c --arg a "${BASH_REMATCH[1]}" '. - [$a]' <<<"$archs")
 	done

@@ -98,6 +98,56 @@ test_apparmor_profile_applied() {
 	assert_contains "the process's profile" "$OUT" unconfined
 }
 
+# load_test_profile: a profile of the test's own that allows everything but
+# reading /etc/hostname; removed at the end of the test.
+load_test_profile() {
+	apparmor_enabled || skip "AppArmor is not enabled on this host"
+	command -v apparmor_parser >/dev/null || skip "no apparmor_parser (apt-get install apparmor)"
+	[[ -w /sys/kernel/security/apparmor/.replace ]] || skip "AppArmor policy is not writable here"
+	PROFILE=rgo-test-$BASHPID
+	cat >"$TEST_TMP/profile" <<-EOF
+		profile $PROFILE flags=(attach_disconnected,mediate_deleted) {
+		  file,
+		  capability,
+		  network,
+		  mount,
+		  umount,
+		  pivot_root,
+		  signal,
+		  ptrace,
+		  unix,
+		  deny /etc/hostname r,
+		}
+	EOF
+	apparmor_parser -r "$TEST_TMP/profile" 2>"$TEST_TMP/parser.err" ||
+		fail "apparmor_parser: $(cat "$TEST_TMP/parser.err")"
+	trap 'apparmor_parser -R "$TEST_TMP/profile" 2>/dev/null' EXIT
+}
+
+# The profile is the process's, in enforce mode, and its deny rule holds.
+test_apparmor_profile_enforced() {
+	load_test_profile
+	new_container
+	set_config '.process.apparmorProfile = $p' --arg p "$PROFILE"
+	run_in sh -c 'cat /proc/self/attr/apparmor/current 2>/dev/null || cat /proc/self/attr/current;
+		cat /etc/hostname >/dev/null 2>&1 && echo read || echo denied'
+	expect_rc 0 "run"
+	assert_eq "profile and the denied read" "$(printf '%s (enforce)\ndenied' "$PROFILE")" "$OUT"
+}
+
+# exec --apparmor: the exec'd process gets the profile, the init keeps its own.
+test_apparmor_exec_flag() {
+	load_test_profile
+	new_container
+	create_started sleep 1000
+	rt exec --apparmor "$PROFILE" "$ID" sh -c 'cat /proc/self/attr/current; cat /etc/hostname >/dev/null 2>&1 && echo read || echo denied'
+	expect_rc 0 "exec --apparmor"
+	assert_eq "exec'd profile and the denied read" "$(printf '%s (enforce)\ndenied' "$PROFILE")" "$OUT"
+	rt exec "$ID" sh -c 'cat /proc/1/attr/current'
+	assert_eq "the init's profile" "unconfined" "$OUT"
+	rt_ok delete --force "$ID"
+}
+
 test_differential_refusals() {
 	# runc 1.1.5 refuses all three on a host without the LSM, as we do
 	[[ -x $RUNC ]] || skip "reference runtime $RUNC not installed"

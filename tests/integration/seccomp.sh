@@ -280,87 +280,158 @@ test_notify_listener_unreachable_fails() {
 	assert_no_leftovers "$ID"
 }
 
-# A seccomp agent: takes one connection, saves the state JSON, then answers
-# every notification with ENOMEDIUM until the container is gone.
+# A seccomp agent: takes COUNT connections, saves the state JSON of the Nth
+# as OUT.N, and answers every notification on any fd it got with ENOMEDIUM
+# until all those filters are gone (or 25 s passed).
 AGENT_PY='
-import array, fcntl, json, select, socket, struct, sys
-path, out = sys.argv[1], sys.argv[2]
+import array, fcntl, json, select, socket, struct, sys, time
+path, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(path)
-srv.listen(1)
+srv.listen(4)
 open(out + ".ready", "w").close()
-conn, _ = srv.accept()
-fds = array.array("i")
-data, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(fds.itemsize))
-for level, kind, payload in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(payload[:fds.itemsize])
-while True:                            # until EOF or a whole JSON document
-    try:
-        json.loads(data)
-        break
-    except ValueError:
-        pass
-    more = conn.recv(65536)
-    if not more:
-        break
-    data += more
-with open(out, "wb") as f:
-    f.write(data)
-if not fds:
-    sys.exit("no fd received")
-fd = fds[0]
 RECV, SEND = 0xC0502100, 0xC0182101   # SECCOMP_IOCTL_NOTIF_RECV / _SEND
-while True:
-    r, _, _ = select.select([fd], [], [], 20)
-    if not r:
-        break
+
+def take(conn, n):
+    fds = array.array("i")
+    data, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(fds.itemsize))
+    for level, kind, payload in anc:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[:fds.itemsize])
+    while True:                        # until EOF or a whole JSON document
+        try:
+            json.loads(data)
+            break
+        except ValueError:
+            pass
+        more = conn.recv(65536)
+        if not more:
+            break
+        data += more
+    with open("%s.%d" % (out, n), "wb") as f:
+        f.write(data)
+    if not fds:
+        sys.exit("no fd received")
+    return fds[0]
+
+def answer(fd):
     req = bytearray(80)
     try:
         fcntl.ioctl(fd, RECV, req)
     except OSError:
-        break                          # the filter has no users left
+        return False                   # the filter has no users left
     (notif_id,) = struct.unpack_from("Q", req, 0)
     resp = bytearray(struct.pack("QqiI", notif_id, 0, -123, 0))   # -ENOMEDIUM
     try:
         fcntl.ioctl(fd, SEND, resp)
     except OSError:
         pass
+    return True
+
+fds, got, deadline = [], 0, time.time() + 25
+while time.time() < deadline and (got < count or fds):
+    ready, _, _ = select.select(([srv] if got < count else []) + fds, [], [], 0.5)
+    for r in ready:
+        if r is srv:
+            conn, _ = srv.accept()
+            got += 1
+            fds.append(take(conn, got))
+            conn.close()
+        elif not answer(r):
+            fds.remove(r)
+            __import__("os").close(r)
+sys.exit(0 if got == count else "only %d of %d connections" % (got, count))
 '
 
-test_notify_agent_gets_fd_and_answers() {
+# start_agent COUNT: the agent on $AGENT_DIR/agent.sock (a host path the
+# container never sees) and linux.seccomp sending mkdir to it; AGENT_PID.
+start_agent() {
 	command -v python3 >/dev/null || skip "no python3 for the seccomp agent"
-	new_container
-	local dir=$TEST_TMP/agent
-	mkdir -p "$dir"
-	# the socket is reached from inside the container's mount namespace too
-	set_config '.mounts += [{destination: $d, type: "bind", source: $d, options: ["bind"]}]' \
-		--arg d "$dir"
+	AGENT_DIR=$TEST_TMP/agent.$BASHPID
+	mkdir -p "$AGENT_DIR"
 	set_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
 		listenerMetadata: "rgo-meta=1",
-		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}' \
-		--arg p "$dir/agent.sock"
-	timeout 30 python3 -c "$AGENT_PY" "$dir/agent.sock" "$dir/state.json" 2>"$dir/agent.err" &
-	local agent=$! i
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}
+		| .annotations = {"rgo.test": "agent"}' --arg p "$AGENT_DIR/agent.sock"
+	timeout 40 python3 -c "$AGENT_PY" "$AGENT_DIR/agent.sock" "$AGENT_DIR/state" "$1" \
+		2>"$AGENT_DIR/agent.err" &
+	AGENT_PID=$!
+	local i
 	for ((i = 0; i < 100; i++)); do
-		[[ -e $dir/state.json.ready ]] && break
+		[[ -e $AGENT_DIR/state.ready ]] && return 0
 		sleep 0.05
 	done
-	[[ -e $dir/state.json.ready ]] || fail "the agent did not start: $(cat "$dir/agent.err")"
+	fail "the agent did not start: $(cat "$AGENT_DIR/agent.err")"
+}
+
+# agent_state N: the Nth state the agent got, checked to be JSON; into AGENT_STATE
+agent_state() {
+	AGENT_STATE=$(cat "$AGENT_DIR/state.$1" 2>/dev/null)
+	jq -e . <<<"$AGENT_STATE" >/dev/null 2>&1 || fail "the agent got no JSON in connection $1: $AGENT_STATE"
+}
+
+# check_agent_state N PID STATUS: runtime.md's container process state
+check_agent_state() {
+	agent_state "$1"
+	assert_eq "fds" '["seccompFd"]' "$(jq -c .fds <<<"$AGENT_STATE")"
+	assert_eq "metadata" "rgo-meta=1" "$(jq -r .metadata <<<"$AGENT_STATE")"
+	assert_eq "ociVersion" "string" "$(jq -r '.ociVersion | type' <<<"$AGENT_STATE")"
+	assert_eq "state.id" "$ID" "$(jq -r .state.id <<<"$AGENT_STATE")"
+	assert_eq "state.bundle" "$BUNDLE" "$(jq -r .state.bundle <<<"$AGENT_STATE")"
+	assert_eq "state.status" "$3" "$(jq -r .state.status <<<"$AGENT_STATE")"
+	assert_eq "state.annotations" '{"rgo.test":"agent"}' "$(jq -c .state.annotations <<<"$AGENT_STATE")"
+	[[ -z $2 ]] || assert_eq "pid" "$2" "$(jq -r .pid <<<"$AGENT_STATE")"
+}
+
+test_notify_agent_gets_fd_and_answers() {
+	new_container
+	start_agent 1
+	set_args sh -c 'mkdir /tmp/n 2>&1; echo "done $$"'
+	rt_ok create -b "$BUNDLE" "$ID"
+	get_state
+	local init_pid
+	init_pid=$(st pid)
+	rt_ok start "$ID"
+	wait_dead "$init_pid"
+	rt_ok delete "$ID"
+	wait "$AGENT_PID" || fail "agent: $(cat "$AGENT_DIR/agent.err")"
+	check_agent_state 1 "$init_pid" creating
+	assert_eq "state.pid" "$init_pid" "$(jq -r .state.pid <<<"$AGENT_STATE")"
+}
+
+# The init's output is not ours to read above; here it is: mkdir answered.
+test_notify_agent_answers_the_init() {
+	new_container
+	start_agent 1
 	run_in sh -c 'mkdir /tmp/n 2>&1; echo done'
-	wait "$agent"
-	local agent_rc=$?
+	wait "$AGENT_PID" || fail "agent: $(cat "$AGENT_DIR/agent.err")"
 	expect_rc 0 "run"
 	assert_contains "mkdir answered by the agent" "$OUT" "No medium found"
-	[[ $agent_rc -eq 0 ]] || fail "agent exited $agent_rc: $(cat "$dir/agent.err")"
-	local state
-	state=$(cat "$dir/state.json")
-	jq -e . <<<"$state" >/dev/null 2>&1 || fail "the agent got no JSON: $state"
-	assert_eq "fds" '["seccompFd"]' "$(jq -c .fds <<<"$state")"
-	assert_eq "metadata" "rgo-meta=1" "$(jq -r .metadata <<<"$state")"
-	assert_eq "state.status" "creating" "$(jq -r .state.status <<<"$state")"
-	assert_eq "ociVersion" "string" "$(jq -r '.ociVersion | type' <<<"$state")"
-	assert_eq "pid" "number" "$(jq -r '.pid | type' <<<"$state")"
+	check_agent_state 1 "" creating
+}
+
+# exec'd processes get the config's filter: their own listener fd reaches the
+# agent with their pid and the container's state.
+test_notify_agent_for_exec() {
+	new_container
+	start_agent 2
+	create_started sleep 1000
+	get_state
+	local init_pid
+	init_pid=$(st pid)
+	rt exec -d --pid-file "$TEST_TMP/exec.pid" "$ID" sh -c 'mkdir /tmp/e 2>/dev/shm/e.err; sleep 2'
+	[[ $RC -eq 0 ]] || fail "exec -d: $ERR"
+	local exec_pid
+	exec_pid=$(cat "$TEST_TMP/exec.pid")
+	rt exec "$ID" sh -c 'sleep 0.3; cat /dev/shm/e.err'
+	assert_contains "exec'd mkdir answered by the agent" "$OUT" "No medium found"
+	rt_ok kill "$ID" KILL
+	wait_status stopped
+	rt_ok delete "$ID"
+	wait "$AGENT_PID" || fail "agent: $(cat "$AGENT_DIR/agent.err")"
+	check_agent_state 1 "$init_pid" creating
+	check_agent_state 2 "$exec_pid" running
+	assert_eq "state.pid of the exec" "$init_pid" "$(jq -r .state.pid <<<"$AGENT_STATE")"
 }
 
 run_tests

@@ -19,7 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "linux/seccomp-internal.h"
 #include "linux/seccomp.h"
 #include "testlib.h"
 #include "util.h"
@@ -60,6 +59,8 @@ struct notif_resp {
 /* Set before a fork, read by the child's body. */
 static int want_errno;
 static bool set_nnp = true;
+#define AGENT_TEST_STATE                                                                           \
+    "{\"ociVersion\":\"" SPEC_VERSION "\",\"id\":\"c1\",\"status\":\"creating\"}"
 static int (*before_load)(void); /* runs in the child before the load when set */
 
 struct outcome {
@@ -104,6 +105,10 @@ static void start_filtered(const struct spec_seccomp *s, int (*body)(void), stru
         if (before_load && before_load() < 0)
             _exit(102);
         if (seccomp_load_config(s, &notify_fd, &err) < 0)
+            report_load_error(pipe_fds[1], &err);
+        /* What the runtime does with the fd the init passes it (here in one process). */
+        if (notify_fd >= 0 &&
+            seccomp_send_to_agent(s, notify_fd, getpid(), AGENT_TEST_STATE, &err) < 0)
             report_load_error(pipe_fds[1], &err);
         if (notify_fd >= 0)
             close(notify_fd);
@@ -506,11 +511,6 @@ static const struct error_case error_cases[] = {
       .default_action = "SCMP_ACT_ALLOW",
       RULES({NAMES("personality"), .action = "SCMP_ACT_ERRNO", ARGS({6, 1, 0, "SCMP_CMP_EQ"})})},
      "config.json: linux.seccomp.syscalls[0].args[0].index: expected 0 to 5, got 6"},
-    {"error_notify_without_listener_path",
-     {.present = true,
-      .default_action = "SCMP_ACT_ALLOW",
-      RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})},
-     "config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY"},
     {"error_notify_on_sendmsg",
      {.present = true,
       .default_action = "SCMP_ACT_ALLOW",
@@ -518,13 +518,6 @@ static const struct error_case error_cases[] = {
       RULES({NAMES("getppid", "sendmsg"), .action = "SCMP_ACT_NOTIFY"})},
      "config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for "
      "sendmsg"},
-    {"error_notify_listener_unreachable",
-     {.present = true,
-      .default_action = "SCMP_ACT_ALLOW",
-      .listener_path = "/nonexistent/rgo-agent.sock",
-      RULES({NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"})},
-     "config.json: linux.seccomp.listenerPath: connect to /nonexistent/rgo-agent.sock: no such "
-     "file or directory"},
 };
 
 static void test_config_errors(void)
@@ -733,25 +726,41 @@ static void test_notify_agent(void)
         expect_exit0(name, &out);
 }
 
-static void test_state_json(void)
+static void test_agent_payload(void)
 {
     const char *want = "{\"ociVersion\":\"" SPEC_VERSION "\",\"fds\":[\"seccompFd\"],\"pid\":42,"
-                       "\"metadata\":\"a\\\"b\",\"state\":{\"ociVersion\":\"" SPEC_VERSION "\","
-                       "\"id\":\"\",\"status\":\"creating\",\"pid\":42,\"bundle\":\"\"}}";
+                       "\"metadata\":\"a\\\"b\",\"state\":{\"id\":\"c1\"}}";
     struct spec_seccomp s = {.present = true, .listener_path = "/x", .listener_metadata = "a\"b"};
-    cleanup_free char *json = seccomp_listener_state_json(&s, 42);
+    cleanup_free char *json = seccomp_agent_payload(&s, 42, "{\"id\":\"c1\"}");
     cleanup_free char *bare = NULL;
 
     if (strcmp(json, want) != 0)
-        test_fail("state_json", "expected %s, got %s", want, json);
+        test_fail("agent_payload", "expected %s, got %s", want, json);
     else
-        test_pass("state_json");
+        test_pass("agent_payload");
     s.listener_metadata = NULL;
-    bare = seccomp_listener_state_json(&s, 42);
+    bare = seccomp_agent_payload(&s, 42, "{}");
     if (strstr(bare, "metadata"))
-        test_fail("state_json_without_metadata", "metadata key present: %s", bare);
+        test_fail("agent_payload_without_metadata", "metadata key present: %s", bare);
     else
-        test_pass("state_json_without_metadata");
+        test_pass("agent_payload_without_metadata");
+}
+
+static void test_agent_unreachable(void)
+{
+    struct spec_seccomp s = {.present = true, .listener_path = "/nonexistent/rgo-agent.sock"};
+    const char *want = "config.json: linux.seccomp.listenerPath: connect to "
+                       "/nonexistent/rgo-agent.sock: no such file or directory";
+    struct error err = {0};
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+    if (seccomp_send_to_agent(&s, fd, 1, "{}", &err) == 0)
+        test_fail("agent_unreachable", "sent to a path that does not exist");
+    else if (strcmp(err.msg, want) != 0)
+        test_fail("agent_unreachable", "expected \"%s\", got \"%s\"", want, err.msg);
+    else
+        test_pass("agent_unreachable");
+    close(fd);
 }
 
 int main(void)
@@ -765,6 +774,7 @@ int main(void)
     test_config_errors();
     test_privilege_cases();
     test_notify_agent();
-    test_state_json();
+    test_agent_payload();
+    test_agent_unreachable();
     return test_exit_code();
 }
