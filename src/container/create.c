@@ -20,6 +20,7 @@
 #include "../linux/seccomp.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
+#include "../linux/intel-rdt.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../linux/process.h"
@@ -48,6 +49,7 @@ struct create_context {
     int ns_count;
     pid_t pid;
     struct spec_strmap cgroup_paths;
+    char *rdt_path; /* the resctrl group made for us (linux.intelRdt), NULL or "" when none */
     char **argv;
     char **envp;
     int preserve_fds; /* --preserve-fds plus systemd's LISTEN_FDS */
@@ -73,6 +75,7 @@ static void context_release(struct create_context *ctx)
         close(ctx->console_recv_fd);
     container_free(ctx->container);
     spec_strmap_free(&ctx->cgroup_paths);
+    free(ctx->rdt_path);
     spec_free(ctx->spec);
     free(ctx->bundle);
     free(ctx->rootfs);
@@ -94,6 +97,7 @@ static void context_rollback(struct create_context *ctx)
     }
     if (ctx->cgroup_paths.count)
         cgroup_destroy(&ctx->cgroup_paths, &ignored);
+    intel_rdt_remove(ctx->rdt_path, &ignored);
     if (ctx->container)
         container_remove_state(ctx->container, &ignored);
 }
@@ -195,7 +199,8 @@ static int prepare_bundle(struct create_context *ctx, struct error *err)
     add_socket_activation(ctx);
     if (check_supported(ctx, err) < 0 || caps_check(&ctx->spec->process.capabilities, err) < 0 ||
         lsm_check(&ctx->spec->process, err) < 0 ||
-        lsm_check_mount_label(ctx->spec->linux_.mount_label, err) < 0)
+        lsm_check_mount_label(ctx->spec->linux_.mount_label, err) < 0 ||
+        intel_rdt_check(&ctx->spec->linux_.intel_rdt, err) < 0)
         return -1;
     ctx->ns_count = namespaces_open_joined(ctx->spec, ctx->ns_fds, ctx->ns_types, err);
     return ctx->ns_count < 0 ? (ctx->ns_count = 0, -1) : 0;
@@ -424,6 +429,12 @@ static int configure_init(struct create_context *ctx, struct error *err)
     if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid, err) <
         0)
         return -1;
+    if (ctx->spec->linux_.intel_rdt.present) {
+        ctx->rdt_path =
+            intel_rdt_apply(&ctx->spec->linux_.intel_rdt, ctx->options->id, ctx->pid, err);
+        if (!ctx->rdt_path)
+            return -1;
+    }
     if (sync_send_value(ctx->sync_fds[0], SYNC_GO, ctx->pid, err) < 0)
         return -1;
     return wait_until_ready(ctx, err);
@@ -447,6 +458,7 @@ static int record_state(struct create_context *ctx, struct error *err)
     record->owner = xstrdup("");
     record->poststart_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTART);
     record->poststop_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTOP);
+    record->intel_rdt_path = xstrdup(ctx->rdt_path ? ctx->rdt_path : "");
     for (size_t i = 0; i < annotations->count; i++)
         spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
     for (size_t i = 0; i < ctx->cgroup_paths.count; i++)

@@ -8,6 +8,7 @@
 
 #include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
+#include "../linux/intel-rdt.h"
 #include "../linux/proc.h"
 #include "../log.h"
 #include "create-internal.h"
@@ -52,6 +53,8 @@ int container_destroy(struct container *c, struct error *err)
     }
     wait_until_dead(record);
     if (record->cgroup_paths.count && cgroup_destroy(&record->cgroup_paths, err) < 0)
+        return -1;
+    if (intel_rdt_remove(record->intel_rdt_path, err) < 0)
         return -1;
     run_poststop_hooks(c);
     return container_remove_state(c, err);

@@ -3,6 +3,7 @@
 #ifndef RUNC_GO_EXEC_INTERNAL_H
 #define RUNC_GO_EXEC_INTERNAL_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -29,6 +30,8 @@ struct exec_context {
     bool console_proxied; /* ... the runtime proxies the pty (no --console-socket) */
     pid_t pid;            /* the child, as the host sees it */
     char *agent_state;    /* linux.seccomp.listenerPath: the container's state for the agent */
+    bool has_affinity_initial, has_affinity_final; /* process.execCPUAffinity */
+    cpu_set_t affinity_initial, affinity_final;
     bool signals_blocked;
     sigset_t original_mask; /* restored in the child before execve */
 };

@@ -29,6 +29,7 @@
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
+#include "../linux/sched.h"
 #include "../linux/seccomp.h"
 #include "../log.h"
 #include "../util.h"
@@ -39,6 +40,9 @@
 #include "sync.h"
 
 #define START_FAILED "unable to start container process"
+
+#define AFFINITY_INITIAL "process.execCPUAffinity.initial"
+#define AFFINITY_FINAL "process.execCPUAffinity.final"
 
 /* The order runc joins in: the user namespace first, as it grants the capabilities the
  * other joins need; the cgroup namespace after the cgroup (the parent moved us already). */
@@ -198,6 +202,7 @@ static int child_setup(struct exec_context *ctx, char **executable, struct error
     __attribute__((cleanup(lsm_close))) struct lsm_handles labels = LSM_HANDLES_NONE;
     struct process_setup setup = {.process = process,
                                   .seccomp = &ctx->config->linux_.seccomp,
+                                  .personality = &ctx->config->linux_.personality,
                                   .preserve_fds = ctx->options->preserve_fds,
                                   .sync_fd = ctx->sync_fds[1],
                                   .labels = &labels};
@@ -374,7 +379,15 @@ static int start_child(struct exec_context *ctx, struct error *err)
 {
     const struct container *c = ctx->container;
 
+    /* process.execCPUAffinity: initial before the cgroup (whose cpuset may differ), final
+     * after it; without final the kernel's choice stands. */
+    if (ctx->has_affinity_initial &&
+        sched_set_affinity(ctx->pid, &ctx->affinity_initial, AFFINITY_INITIAL, err) < 0)
+        return -1;
     if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+        return -1;
+    if (ctx->has_affinity_final &&
+        sched_set_affinity(ctx->pid, &ctx->affinity_final, AFFINITY_FINAL, err) < 0)
         return -1;
     /* The state the seccomp agent gets is the container's, read while we hold the lock. */
     if (ctx->config->linux_.seccomp.listener_path)
@@ -390,12 +403,28 @@ static int start_child(struct exec_context *ctx, struct error *err)
     return wait_for_exec(ctx, err);
 }
 
+static int parse_affinity(struct exec_context *ctx, struct error *err)
+{
+    const char *initial = ctx->process->exec_cpu_affinity_initial;
+    const char *final = ctx->process->exec_cpu_affinity_final;
+
+    ctx->has_affinity_initial = initial && *initial;
+    ctx->has_affinity_final = final && *final;
+    if (ctx->has_affinity_initial &&
+        sched_parse_cpu_list(initial, &ctx->affinity_initial, AFFINITY_INITIAL, err) < 0)
+        return -1;
+    if (ctx->has_affinity_final &&
+        sched_parse_cpu_list(final, &ctx->affinity_final, AFFINITY_FINAL, err) < 0)
+        return -1;
+    return 0;
+}
+
 static int prepare(struct exec_context *ctx, struct error *err)
 {
     if (check_preserved_fds(ctx->options->preserve_fds, err) < 0 || load_container(ctx, err) < 0)
         return -1;
-    if (exec_prepare_process(ctx, err) < 0 || exec_resolve_cgroups(ctx, err) < 0 ||
-        exec_check_io(ctx, err) < 0)
+    if (exec_prepare_process(ctx, err) < 0 || parse_affinity(ctx, err) < 0 ||
+        exec_resolve_cgroups(ctx, err) < 0 || exec_check_io(ctx, err) < 0)
         return -1;
     return open_namespaces(ctx, err);
 }

@@ -142,6 +142,7 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     process_env_add_home((char ***)&config->envp, process->user.uid);
     struct process_setup setup = {.process = process,
                                   .seccomp = &spec->linux_.seccomp,
+                                  .personality = &spec->linux_.personality,
                                   .envp = config->envp,
                                   .preserve_fds = config->preserve_fds,
                                   .sync_fd = config->sync_fd,

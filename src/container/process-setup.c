@@ -13,6 +13,7 @@
 #include "../linux/caps.h"
 #include "../linux/lsm.h"
 #include "../linux/process.h"
+#include "../linux/sched.h"
 #include "../linux/seccomp.h"
 #include "../util.h"
 #include "sync.h"
@@ -201,6 +202,10 @@ int process_setup_finish(const struct process_setup *setup, char **executable, s
     if (!*executable)
         return -1;
     process_apply_umask(process);
+    /* With every capability still ours: a real-time policy or I/O class needs them. */
+    if (sched_apply_process(process, err) < 0 ||
+        (setup->personality && sched_apply_personality(setup->personality, err) < 0))
+        return -1;
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the
      * capabilities go; with it, as late as possible so fewer of our own calls are filtered. */
     if (!process->no_new_privileges &&

@@ -14,8 +14,9 @@
 
 struct process_setup {
     const struct spec_process *process;
-    const struct spec_seccomp *seccomp; /* linux.seccomp of the container's config */
-    char *const *envp;                  /* the final environment (PATH lookup uses it) */
+    const struct spec_seccomp *seccomp;         /* linux.seccomp of the container's config */
+    const struct spec_personality *personality; /* linux.personality of the config */
+    char *const *envp;                          /* the final environment (PATH lookup uses it) */
     int preserve_fds;
     int sync_fd;                /* the child's end of the sync socket (seccomp listener fd) */
     struct lsm_handles *labels; /* opened while /proc was the host's (lsm_open); NULL: none */
@@ -47,9 +48,9 @@ int process_load_seccomp(const struct spec_seccomp *seccomp, int sync_fd, struct
 /* Marks every fd above stdio + preserve_fds close-on-exec and clears it on the preserved. */
 int process_seal_fds(int preserve_fds, struct error *err);
 
-/* cwd, executable lookup, umask, seccomp, capabilities around the uid/gid switch,
- * no_new_privs, LSM labels, and every fd above stdio + preserve_fds marked close-on-exec.
- * *executable receives the path to execve. */
+/* cwd, executable lookup, umask, scheduler, I/O priority, personality, seccomp, capabilities around
+ * the uid/gid switch, no_new_privs, LSM labels, and every fd above stdio + preserve_fds marked
+ * close-on-exec. *executable receives the path to execve. */
 int process_setup_finish(const struct process_setup *setup, char **executable, struct error *err);
 
 #endif

@@ -22,6 +22,7 @@ struct state_record {
      * need not parse it at all in the common case of none. */
     bool poststart_hooks;
     bool poststop_hooks;
+    char *intel_rdt_path; /* the resctrl group made for the container, "" when none */
 };
 
 char *state_record_to_json(const struct state_record *record);
