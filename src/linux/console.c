@@ -101,16 +101,44 @@ static int chown_pty(int peer, uid_t owner, struct error *err)
 
 /* As runc: /dev/console is the pty, bound from the peer fd (no path of the pty is looked up).
  * The file is made inside the root if missing. */
+/* /dev/console itself, made if missing, never what a symlink there names: the image (or a
+ * volume on /dev) may point it at a procfs file, which the pty would then cover
+ * (CVE-2025-52565). O_PATH: a mount target needs no access. */
+static int open_console_target(int dev_fd, const char *name, struct error *err)
+{
+    cleanup_close int fd = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+
+    if (fd < 0 && errno == ENOENT) {
+        cleanup_close int made =
+            openat(dev_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (made < 0)
+            return error_set(err, errno, "create /dev/console");
+        fd = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return error_set(err, errno, "open /dev/console");
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+        return error_set(err, EPERM,
+                         "/dev/console is %s, not a file or a device: refusing to mount the pty "
+                         "on it",
+                         S_ISLNK(st.st_mode) ? "a symlink" : "something else");
+    return take_fd(&fd);
+}
+
 static int mount_dev_console(int peer, struct error *err)
 {
     cleanup_close int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    cleanup_close int target = -1, mnt = -1;
+    cleanup_close int dev_fd = -1, target = -1, mnt = -1;
+    cleanup_free char *name = NULL;
 
     if (root_fd < 0)
         return error_set(err, errno, "open /");
-    target = path_create_file_in_root(root_fd, "/dev/console", 0666, err);
+    dev_fd = path_open_parent_in_root(root_fd, "/dev/console", &name, err);
     /* runc binds it before making the root read-only; we come after: a read-only /dev
      * without a console file keeps none. */
+    if (dev_fd >= 0)
+        target = open_console_target(dev_fd, name, err);
     if (target < 0 && err->errnum == EROFS)
         return 0;
     if (target < 0)

@@ -465,6 +465,167 @@ test_masked_path_that_is_a_symlink() {
 	assert_eq "the host's /etc/hostname" "$host_sum" "$(sha256sum </etc/hostname)"
 }
 
+# ----------------------- CVE-2023-27561: a mount over /proc via a symlink
+
+# The image makes a mount destination a symlink to /proc (runc 1.0.0-rc93 to
+# 1.1.4 checked the destination string for /proc, not what it resolved to):
+# the bind of a fake directory then covered the container's /proc, and the
+# runtime's later writes to /proc/self/attr went to files the image chose.
+test_cve_2023_27561_mount_over_proc_through_a_symlink() {
+	local src=$TEST_TMP/fakeproc.$BASHPID
+	mkdir -p "$src/self/attr"
+	echo original >"$src/self/attr/exec"
+	new_container
+	ln -s /proc "$BUNDLE/rootfs/evil"
+	set_config '.mounts += [{destination: "/evil", type: "bind", source: $s, options: ["rbind"]}]
+		| .process.apparmorProfile = ""' --arg s "$src"
+	set_args sh -c 'echo started; cat /proc/self/attr/exec 2>&1'
+	rt run -b "$BUNDLE" "$ID"
+	expect_nonzero "run with a mount whose destination is a symlink to /proc"
+	[[ $OUT == *started* ]] && fail "the container ran with /proc covered: $OUT"
+	[[ $ERR == *"/proc"* ]] || fail "the error does not name /proc: $ERR"
+	assert_eq "the fake attr file" original "$(cat "$src/self/attr/exec")"
+	assert_no_leftovers "$ID"
+}
+
+# ------------------- CVE-2025-31133: the /dev/null used to mask is a symlink
+
+# A volume over /dev (or a racing process) makes /dev/null a symlink to a
+# procfs file. runc before 1.2.8 bind-mounted whatever /dev/null resolved to
+# over each masked path: /proc/timer_list became the writable core_pattern, and a
+# write there reached the host's. The masking must use the real null device
+# or refuse; the host's core_pattern must never change.
+test_cve_2025_31133_masking_with_a_fake_dev_null() {
+	local before
+	before=$(cat /proc/sys/kernel/core_pattern)
+	new_container
+	mkdir -p "$BUNDLE/rootfs/evil-dev"
+	ln -s /proc/sys/kernel/core_pattern "$BUNDLE/rootfs/evil-dev/null"
+	set_config '(.mounts[] | select(.destination == "/dev")) |= {destination: "/dev", type: "bind",
+		source: "rootfs/evil-dev", options: ["rbind", "rw"]}
+		| .linux.maskedPaths = ["/proc/timer_list"] | .linux.readonlyPaths = []'
+	set_args sh -c 'echo "masked=[$(head -c 20 /proc/timer_list 2>&1)]"; echo "|/bin/rgo-pwned" >/proc/timer_list && echo wrote'
+	rt run -b "$BUNDLE" "$ID"
+	local after
+	after=$(cat /proc/sys/kernel/core_pattern)
+	# a vulnerable runtime (runc 1.1.5 is) did write it: put the host's back first
+	[[ $after == "$before" ]] || echo "$before" >/proc/sys/kernel/core_pattern
+	assert_eq "the host's core_pattern" "$before" "$after"
+	[[ $OUT == *wrote* ]] && fail "the container wrote through the masked /proc/timer_list: $OUT"
+	[[ $OUT == *"masked=[$before"* ]] && fail "/proc/timer_list shows the core_pattern: $OUT"
+	if [[ $RC -ne 0 ]]; then
+		[[ $OUT != *masked=* ]] || fail "the container ran, then failed: $OUT $ERR"
+		[[ $ERR == *"/dev/null"* ]] || fail "the refusal does not name /dev/null: $ERR"
+	fi
+	rt delete --force "$ID"
+	assert_no_leftovers "$ID"
+}
+
+# ------------------------ CVE-2025-52565: /dev/console is made a symlink
+
+# With process.terminal, the runtime bind-mounts the pty on /dev/console.
+# runc before 1.2.8 followed an image's /dev/console symlink (and resolved the
+# pty by path): the mount landed on the procfs file the link named. The pty
+# may only ever cover /dev/console itself.
+test_cve_2025_52565_dev_console_symlink() {
+	command -v python3 >/dev/null || skip "python3 for the console socket"
+	new_container
+	mkdir -p "$BUNDLE/rootfs/evil-dev/pts"
+	ln -s /proc/sysrq-trigger "$BUNDLE/rootfs/evil-dev/console"
+	ln -s pts/ptmx "$BUNDLE/rootfs/evil-dev/ptmx"
+	touch "$BUNDLE/rootfs/evil-dev/null"
+	set_config '(.mounts[] | select(.destination == "/dev")) |= {destination: "/dev", type: "bind",
+		source: "rootfs/evil-dev", options: ["rbind", "rw"]}
+		| .mounts += [{destination: "/dev/null", type: "bind", source: "/dev/null", options: ["bind"]}]
+		| .process.terminal = true'
+	set_args sh -c 'grep -E " /proc/sysrq-trigger | /dev/console " /proc/self/mountinfo | cut -d" " -f5; sleep 1'
+	local sock=$TEST_TMP/console.$BASHPID.sock
+	python3 -c '
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(1024, socket.CMSG_SPACE(fds.itemsize))
+for lvl, kind, data in anc:
+    fds.frombytes(data[:fds.itemsize])
+out = b""
+while True:
+    try:
+        d = os.read(fds[0], 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+open(sys.argv[2], "wb").write(out)
+' "$sock" "$TEST_TMP/console.out.$BASHPID" &
+	local reader=$!
+	wait_file "$sock.ready" 50 || fail "the console socket did not start"
+	rt create --console-socket "$sock" -b "$BUNDLE" "$ID"
+	if [[ $RC -eq 0 ]]; then
+		rt_ok start "$ID"
+		wait "$reader"
+		local seen
+		seen=$(tr -d '\r' <"$TEST_TMP/console.out.$BASHPID")
+		[[ $seen == *"/proc/sysrq-trigger"* ]] && fail "the pty was mounted on /proc/sysrq-trigger: $seen"
+	else
+		kill "$reader" 2>/dev/null
+		wait "$reader" 2>/dev/null
+		[[ $ERR == *"/dev/console"* ]] || fail "the refusal does not name /dev/console: $ERR"
+	fi
+	rt delete --force "$ID"
+	assert_no_leftovers "$ID"
+}
+
+# ------------- CVE-2025-52881: the runtime's /proc writes are redirected
+
+# Something mounted over a /proc/sys file (a process in the container's mount
+# namespace, racing the runtime, in the CVE) turns the runtime's sysctl write into a
+# write of another file: runc before 1.2.8 wrote through the container's /proc
+# and only checked that the file was on procfs. The write must reach the real
+# sysctl of the container's network namespace, and nothing else.
+test_cve_2025_52881_sysctl_write_redirected() {
+	new_container
+	echo decoy >"$BUNDLE/decoy"
+	# a createContainer hook runs in the container's mount namespace after its
+	# mounts: it plays the process that covers the sysctl file under the runtime
+	set_config '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c",
+			"mount --bind \($b)/decoy \($b)/rootfs/proc/sys/net/ipv4/ip_forward"]}]
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1"} | .linux.readonlyPaths = []' --arg b "$BUNDLE"
+	set_args sleep 1000
+	rt create -b "$BUNDLE" "$ID"
+	assert_eq "the decoy file" decoy "$(cat "$BUNDLE/decoy")"
+	if [[ $RC -eq 0 ]]; then
+		get_state
+		assert_eq "ip_forward of the container's network namespace" 1 \
+			"$(nsenter -t "$(st pid)" -n cat /proc/sys/net/ipv4/ip_forward)"
+	else
+		[[ $ERR == *linux.sysctl* ]] || fail "the refusal does not name linux.sysctl: $ERR"
+	fi
+	rt delete --force "$ID"
+	assert_no_leftovers "$ID"
+}
+
+# ------------------------------------------------ state kept from others
+
+# The state dir holds the container's config (secrets in env) and the exec
+# fifo: --root and what is under it are the runtime's own, as runc keeps them.
+test_state_dir_not_readable_by_others() {
+	require_runc_go
+	local root=$TEST_TMP/newroot.$BASHPID/nested
+	new_container
+	set_args sleep 1000
+	timeout 20 "$RUNTIME" --root "$root" create -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$TEST_TMP/err" ||
+		fail "create: $(cat "$TEST_TMP/err")"
+	assert_eq "modes of the made --root, its parent, the state dir" "700 700 700" \
+		"$(stat -c %a "${root%/nested}" "$root" "$root/$ID" | tr '\n' ' ' | sed 's/ $//')"
+	assert_eq "modes of state.json and config.json" "600 600" \
+		"$(stat -c %a "$root/$ID/state.json" "$root/$ID/config.json" | tr '\n' ' ' | sed 's/ $//')"
+	timeout 20 "$RUNTIME" --root "$root" delete --force "$ID" </dev/null >/dev/null 2>&1
+	assert_no_leftovers "$ID"
+}
+
 # ------------------------------------------ Docker's default seccomp profile
 
 DOCKER_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD",
