@@ -87,6 +87,27 @@ void log_msg(enum log_level level, const char *fmt, ...)
     log_write(level, msg);
 }
 
+unsigned long long log_clock(void)
+{
+    struct timespec ts;
+
+    if (!log_debug_enabled)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+void log_step(unsigned long long started, const char *command, const char *step, int result)
+{
+    unsigned long long ns;
+
+    if (!log_debug_enabled)
+        return;
+    ns = log_clock() - started;
+    log_debug("%s: %s: %s%llu.%03llu ms", command, step, result < 0 ? "failed after " : "",
+              ns / 1000000, ns / 1000 % 1000);
+}
+
 void log_fatal_error(const char *msg)
 {
     if (log_to_file() || log_fmt == LOG_FORMAT_JSON)

@@ -56,6 +56,8 @@ struct create_context {
     char *listen_env[2];
     char *config_text;
     size_t config_len;
+    const sigset_t *original_mask; /* the caller's, restored in the init before execve */
+    int console_master;            /* foreground run: the pty master received, else -1 */
 };
 
 static void context_release(struct create_context *ctx)
@@ -73,6 +75,8 @@ static void context_release(struct create_context *ctx)
         close(ctx->console_fd);
     if (ctx->console_recv_fd >= 0)
         close(ctx->console_recv_fd);
+    if (ctx->console_master >= 0)
+        close(ctx->console_master);
     container_free(ctx->container);
     spec_strmap_free(&ctx->cgroup_paths);
     free(ctx->rdt_path);
@@ -287,12 +291,12 @@ static int prepare_console(struct create_context *ctx, struct error *err)
 }
 
 /* The init sent the master before SYNC_READY: it is waiting in the socket. */
-static int receive_console(struct create_context *ctx, int *console_master, struct error *err)
+static int receive_console(struct create_context *ctx, struct error *err)
 {
     if (ctx->console_recv_fd < 0)
         return 0;
-    *console_master = console_recv_fd(ctx->console_recv_fd, true, err);
-    return *console_master < 0 ? -1 : 0;
+    ctx->console_master = console_recv_fd(ctx->console_recv_fd, true, err);
+    return ctx->console_master < 0 ? -1 : 0;
 }
 
 static int joined_pid_namespace(const struct create_context *ctx)
@@ -303,8 +307,9 @@ static int joined_pid_namespace(const struct create_context *ctx)
     return -1;
 }
 
-static int spawn_init(struct create_context *ctx, const sigset_t *mask, struct error *err)
+static int spawn_init(struct create_context *ctx, struct error *err)
 {
+    const sigset_t *mask = ctx->original_mask;
     int all_new = namespaces_new_flags(ctx->spec);
     /* The cgroup namespace must be made after the init is in its cgroup, and clone() has no
      * room for CLONE_NEWTIME: the init unshares both itself. */
@@ -390,6 +395,8 @@ static int hand_listener_to_agent(struct create_context *ctx, int notify_fd, str
 /* Serves the init's requests until it is ready (or failed). */
 static int wait_until_ready(struct create_context *ctx, struct error *err)
 {
+    unsigned long long started = log_clock();
+
     for (;;) {
         struct sync_msg msg;
         cleanup_close int attached_fd = -1;
@@ -402,14 +409,23 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
             return error_set(err, 0, "container init exited unexpectedly");
         switch (msg.type) {
         case SYNC_READY:
+            log_step(started, "create", "init: the rest of its setup, ready", 0);
             return 0;
         case SYNC_ERROR:
             return sync_error_of(&msg, err);
         case SYNC_HOOKS:
+            log_step(started, "create", "init: namespaces and mounts", 0);
+            started = log_clock();
             result = run_runtime_hooks(ctx, err);
+            log_step(started, "create", "prestart and createRuntime hooks", result);
+            started = log_clock();
             break;
         case SYNC_SECCOMP_FD:
+            log_step(started, "create", "init: setup up to the seccomp filter", 0);
+            started = log_clock();
             result = hand_listener_to_agent(ctx, attached_fd, err);
+            log_step(started, "create", "seccomp listener fd to the agent", result);
+            started = log_clock();
             break;
         default:
             result = error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
@@ -419,7 +435,8 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
     }
 }
 
-static int configure_init(struct create_context *ctx, struct error *err)
+/* From outside, before the init runs any setup: its id maps, OOM score, cgroups, RDT group. */
+static int place_init(struct create_context *ctx, struct error *err)
 {
     if (spec_find_namespace(ctx->spec, SPEC_NS_USER) &&
         namespaces_write_id_maps(ctx->pid, ctx->spec, err) < 0)
@@ -435,6 +452,12 @@ static int configure_init(struct create_context *ctx, struct error *err)
         if (!ctx->rdt_path)
             return -1;
     }
+    return 0;
+}
+
+/* The init sets the container up from inside; we serve its requests until it is ready. */
+static int release_init(struct create_context *ctx, struct error *err)
+{
     if (sync_send_value(ctx->sync_fds[0], SYNC_GO, ctx->pid, err) < 0)
         return -1;
     return wait_until_ready(ctx, err);
@@ -473,6 +496,33 @@ static int record_state(struct create_context *ctx, struct error *err)
     return 0;
 }
 
+/* create, step by step; with --debug each is logged with its duration. */
+static int run_steps(struct create_context *ctx, struct error *err)
+{
+    static const struct {
+        const char *name;
+        int (*run)(struct create_context *ctx, struct error *err);
+    } steps[] = {
+        {"read and check config.json", prepare_bundle},
+        {"state dir, exec fifo, sync socket", prepare_state},
+        {"console socket", prepare_console},
+        {"clone the init", spawn_init},
+        {"id maps, cgroups", place_init},
+        {"the init's setup", release_init},
+        {"receive the pty master", receive_console},
+        {"write state.json", record_state},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+        unsigned long long started = log_clock();
+        int result = steps[i].run(ctx, err);
+        log_step(started, "create", steps[i].name, result);
+        if (result < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int container_create_with_mask(const struct create_options *options, const sigset_t *original_mask,
                                pid_t *init_pid, int *console_master, struct error *err)
 {
@@ -481,29 +531,17 @@ int container_create_with_mask(const struct create_options *options, const sigse
                                  .proc_fd = -1,
                                  .sync_fds = {-1, -1},
                                  .console_fd = -1,
-                                 .console_recv_fd = -1};
-    cleanup_close int master = -1;
-    int result;
+                                 .console_recv_fd = -1,
+                                 .original_mask = original_mask,
+                                 .console_master = -1};
+    int result = run_steps(&ctx, err);
 
-    result = prepare_bundle(&ctx, err);
-    if (result == 0)
-        result = prepare_state(&ctx, err);
-    if (result == 0)
-        result = prepare_console(&ctx, err);
-    if (result == 0)
-        result = spawn_init(&ctx, original_mask, err);
-    if (result == 0)
-        result = configure_init(&ctx, err);
-    if (result == 0)
-        result = receive_console(&ctx, &master, err);
-    if (result == 0)
-        result = record_state(&ctx, err);
     if (result < 0) {
         context_rollback(&ctx);
     } else {
         *init_pid = ctx.pid;
         if (console_master)
-            *console_master = take_fd(&master);
+            *console_master = take_fd(&ctx.console_master);
     }
     context_release(&ctx);
     return result;

@@ -67,8 +67,10 @@ int container_delete(const char *root, const char *id, bool force, struct error 
 
     if (!c) {
         /* Engines call `delete --force` after `delete`: a gone container is success. */
-        if (force && strcmp(err->msg, "container does not exist") == 0)
+        if (force && strcmp(err->msg, "container does not exist") == 0) {
+            container_remove_stale(root, id);
             return 0;
+        }
         return -1;
     }
     status = container_status(c);

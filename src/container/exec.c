@@ -438,6 +438,17 @@ static int start_proxy(struct exec_context *ctx, struct console_proxy *proxy, st
     return console_proxy_start(proxy, master, err);
 }
 
+/* One step of exec; with --debug it is logged with its duration. */
+static int timed_step(struct exec_context *ctx, const char *name,
+                      int (*step)(struct exec_context *ctx, struct error *err), struct error *err)
+{
+    unsigned long long started = log_clock();
+    int result = step(ctx, err);
+
+    log_step(started, "exec", name, result);
+    return result;
+}
+
 int container_exec(const struct exec_options *options, int *exit_status, struct error *err)
 {
     struct exec_context ctx = {
@@ -446,10 +457,10 @@ int container_exec(const struct exec_options *options, int *exit_status, struct 
     int result, status;
 
     *exit_status = 0;
-    result = prepare(&ctx, err);
+    result = timed_step(&ctx, "read the container and the process", prepare, err);
     if (result == 0)
-        result = spawn_child(&ctx, err);
-    if (result == 0 && start_child(&ctx, err) < 0)
+        result = timed_step(&ctx, "fork into the pid namespace", spawn_child, err);
+    if (result == 0 && timed_step(&ctx, "cgroup, the child's setup, execve", start_child, err) < 0)
         result = error_prefix(err, START_FAILED);
     if (result == 0 && ctx.console_recv_fd >= 0)
         result = start_proxy(&ctx, &proxy, err);

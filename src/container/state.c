@@ -55,6 +55,77 @@ static struct container *container_alloc(const char *root, const char *id)
     return c;
 }
 
+/* A state dir without state.json that nobody holds the lock of: what a create killed
+ * before it recorded the container left (create holds the lock from mkdir to state.json).
+ * Removed, so the id is usable again; returns whether it was one. */
+static bool remove_if_stale(struct container *c)
+{
+    struct error ignored;
+
+    c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (c->dirfd < 0 || flock(c->dirfd, LOCK_EX | LOCK_NB) < 0 ||
+        faccessat(c->dirfd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (c->dirfd >= 0)
+            close(c->dirfd);
+        c->dirfd = -1;
+        return false;
+    }
+    unlinkat(c->dirfd, CONFIG_FILE ".tmp", 0);
+    container_remove_state(c, &ignored);
+    close(c->dirfd);
+    c->dirfd = -1;
+    return true;
+}
+
+bool container_remove_stale(const char *root, const char *id)
+{
+    struct error ignored;
+    cleanup_container struct container *c = NULL;
+
+    if (container_id_validate(id, &ignored) < 0)
+        return false;
+    c = container_alloc(root, id);
+    return remove_if_stale(c);
+}
+
+/* The state dir appears under its name already locked: made and locked under a temporary
+ * name, then renamed (no replace). A dir without state.json that nobody holds is then
+ * always a leftover, never a create that has not locked yet. */
+static int make_locked_dir(struct container *c, struct error *err)
+{
+    cleanup_free char *tmp = xasprintf("%s/.new-%s-%d", c->root, c->id, (int)getpid());
+    int renamed;
+
+    if (mkdir(tmp, 0700) < 0)
+        return error_set(err, errno, "create state directory %s", tmp);
+    c->dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (c->dirfd < 0 || flock(c->dirfd, LOCK_EX) < 0) {
+        error_set(err, errno, "lock %s", tmp);
+        rmdir(tmp);
+        return -1;
+    }
+    renamed = renameat2(AT_FDCWD, tmp, AT_FDCWD, c->dir, RENAME_NOREPLACE);
+    if (renamed < 0 && errno == EEXIST) {
+        /* remove_if_stale() uses dirfd for the old dir: keep ours aside */
+        int ours = c->dirfd;
+        c->dirfd = -1;
+        if (remove_if_stale(c))
+            renamed = renameat2(AT_FDCWD, tmp, AT_FDCWD, c->dir, RENAME_NOREPLACE);
+        else
+            errno = EEXIST;
+        c->dirfd = ours;
+    }
+    if (renamed < 0) {
+        if (errno == EEXIST)
+            error_set(err, 0, "container with given ID already exists: %s", c->id);
+        else
+            error_set(err, errno, "create state directory %s", c->dir);
+        rmdir(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 struct container *container_new(const char *root, const char *id, struct error *err)
 {
     cleanup_container struct container *c = NULL;
@@ -66,19 +137,9 @@ struct container *container_new(const char *root, const char *id, struct error *
         return NULL;
     }
     c = container_alloc(root, id);
-    if (mkdir(c->dir, 0700) < 0) {
-        if (errno == EEXIST)
-            error_set(err, 0, "container with given ID already exists: %s", id);
-        else
-            error_set(err, errno, "create state directory %s", c->dir);
+    if (make_locked_dir(c, err) < 0) {
         free(c->dir);
         c->dir = NULL; /* not ours: keep container_free from removing anything */
-        return NULL;
-    }
-    c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (c->dirfd < 0 || flock(c->dirfd, LOCK_EX) < 0) {
-        error_set(err, errno, "lock %s", c->dir);
-        rmdir(c->dir);
         return NULL;
     }
     return take_ptr(&c);

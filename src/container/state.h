@@ -41,6 +41,10 @@ struct container *container_new(const char *root, const char *id, struct error *
  * ("container does not exist"). */
 struct container *container_load(const char *root, const char *id, struct error *err);
 
+/* Removes the state dir of id when a create killed half-way left it (no state.json, nobody
+ * holding its lock); returns whether there was one. */
+bool container_remove_stale(const char *root, const char *id);
+
 int container_save(struct container *c, struct error *err);
 /* Writes <dir>/name atomically (0600). */
 int container_write_file(struct container *c, const char *name, const char *data, size_t len,

@@ -285,6 +285,44 @@ test_hugepage_size_unknown() {
 	assert_no_leftovers "$ID"
 }
 
+# linux.resources.rdma needs an RDMA device and the rdma controller (pure v2
+# hosts, or a v1 rdma hierarchy). In the test VM, a soft-RoCE device on a veth
+# (rdma_rxe) provides one: tests/vm/rdma-device.sh.
+rdma_device() {
+	local d
+	for d in /sys/class/infiniband/*; do
+		[[ -e $d ]] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+test_rdma_limits() {
+	local dev file
+	dev=$(rdma_device) || skip "no RDMA device on this host"
+	if [[ $CGROUP2 -eq 1 ]]; then
+		grep -qw rdma /sys/fs/cgroup/cgroup.controllers || skip "no rdma controller"
+	else
+		[[ -d /sys/fs/cgroup/rdma ]] || skip "no v1 rdma hierarchy"
+	fi
+	start_with_resources "{\"rdma\": {\"$dev\": {\"hcaHandles\": 7, \"hcaObjects\": 99}}}"
+	file=$(cg_file rdma rdma.max rdma.max)
+	assert_eq "rdma.max" "$dev hca_handle=7 hca_object=99" "$(grep "^$dev " "$file")"
+	rt exec "$ID" cat /sys/fs/cgroup/rdma.max /sys/fs/cgroup/rdma/rdma.max
+	assert_contains "rdma.max inside (cgroup namespace)" "$OUT" "$dev hca_handle=7 hca_object=99"
+}
+
+test_rdma_unknown_device() {
+	is_runc_go || skip "checks runc-go's message"
+	new_container
+	set_config '.linux.resources.rdma = {"rgo-no-such-hca": {"hcaHandles": 1}}'
+	set_args true
+	rt run -b "$BUNDLE" "$ID"
+	expect_nonzero "an rdma limit for a device the host lacks"
+	expect_err_contains "linux.resources.rdma"
+	[[ $(wc -l <<<"$ERR") -eq 1 ]] || fail "expected one line, got: $ERR"
+	assert_no_leftovers "$ID"
+}
+
 test_unified() {
 	new_container
 	if [[ $CGROUP2 -eq 0 ]]; then

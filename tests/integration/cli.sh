@@ -282,4 +282,26 @@ test_debug_keeps_output_parsable() {
 	jq -e '.status == "created"' <<<"$OUT" >/dev/null || fail "--debug state stdout is not the state JSON: $OUT"
 }
 
+# --debug: each setup step of create and exec with its duration, in the
+# log's format (JSON lines with --log-format json).
+test_debug_logs_steps_with_durations() {
+	require_runc_go
+	new_container
+	set_args sleep 1000
+	local log=$TEST_TMP/debug.$BASHPID.log
+	bare --debug --log "$log" --log-format json --root "$ROOT" create -b "$BUNDLE" "$ID"
+	expect_rc 0 "--debug create"
+	bare --debug --log "$log" --log-format json --root "$ROOT" exec "$ID" true
+	expect_rc 0 "--debug exec"
+	jq -e . "$log" >/dev/null || fail "the log is not JSON lines: $(cat "$log")"
+	local step
+	for step in "create: read and check config.json" "create: clone the init" "create: id maps, cgroups" \
+		"create: the init's setup" "create: write state.json" "exec: fork into the pid namespace" \
+		"exec: cgroup, the child's setup, execve"; do
+		jq -r 'select(.level == "debug") | .msg' "$log" | grep -qE "^$step: [0-9]+\.[0-9]{3} ms$" ||
+			fail "no debug line '$step: N.NNN ms' in: $(jq -r .msg "$log")"
+	done
+	bare --root "$ROOT" delete --force "$ID"
+}
+
 run_tests

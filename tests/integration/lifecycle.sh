@@ -470,4 +470,51 @@ test_create_makes_missing_root() {
 	return 0
 }
 
+# A create killed before it recorded the container leaves a state dir without
+# state.json (and nobody holding its lock): the id must not stay blocked, and
+# delete --force removes the leftover.
+stale_state_dir() {
+	mkdir -p "$ROOT/$ID"
+	mkfifo "$ROOT/$ID/exec.fifo"
+	echo '{}' >"$ROOT/$ID/config.json"
+}
+
+test_create_over_a_killed_create() {
+	require_runc_go
+	new_container
+	stale_state_dir
+	rt list -q
+	[[ $OUT == *"$ID"* ]] && fail "list shows the half-made container"
+	create_started sleep 1000
+	get_state
+	assert_eq "status" running "$(st status)"
+	rt_ok delete --force "$ID"
+	assert_no_leftovers "$ID"
+}
+
+test_delete_force_removes_a_killed_create() {
+	require_runc_go
+	new_container
+	stale_state_dir
+	rt_ok delete --force "$ID"
+	[[ -e $ROOT/$ID ]] && fail "the leftover state dir is still there: $(ls -A "$ROOT/$ID")"
+	assert_no_leftovers "$ID"
+}
+
+# A state dir whose lock is held (a create still running) is never taken.
+test_create_waits_for_no_one_holding_the_lock() {
+	require_runc_go
+	new_container
+	mkdir -p "$ROOT/$ID"
+	flock "$ROOT/$ID" sleep 3 &
+	local holder=$!
+	sleep 0.3
+	rt create -b "$BUNDLE" "$ID"
+	expect_rc 1 "create while another holds the id"
+	expect_err_contains "container with given ID already exists"
+	[[ -d $ROOT/$ID ]] || fail "the held state dir was removed"
+	wait "$holder"
+	rmdir "$ROOT/$ID"
+}
+
 run_tests
