@@ -125,7 +125,7 @@ static int check_terminal(const struct create_context *ctx, struct error *err)
     if (detach && terminal && !socket)
         return error_set(err, 0,
                          "cannot allocate tty if runc will detach without setting console "
-                         "socket");
+                         "socket (pass --console-socket, or set process.terminal to false)");
     if ((!detach || !terminal) && socket)
         return error_set(err, 0,
                          "cannot use console socket if runc will not detach or allocate tty");
@@ -175,6 +175,33 @@ static int check_supported(const struct create_context *ctx, struct error *err)
     return 0;
 }
 
+/* net.* sysctls are the network namespace's: joined by path, it must not be ours (the
+ * host's), or the container would set the host's (runc refuses the same). */
+static int check_net_sysctls(const struct create_context *ctx, struct error *err)
+{
+    const struct spec_strmap *sysctl = &ctx->spec->linux_.sysctl;
+    struct stat ours, joined;
+    size_t i;
+
+    for (i = 0; i < sysctl->count && strncmp(sysctl->keys[i], "net.", 4) != 0; i++)
+        ;
+    if (i == sysctl->count)
+        return 0;
+    for (int n = 0; n < ctx->ns_count; n++) {
+        if (ctx->ns_types[n] != SPEC_NS_NETWORK)
+            continue;
+        if (fstat(ctx->ns_fds[n], &joined) < 0 || stat("/proc/self/ns/net", &ours) < 0)
+            return error_set(err, errno, "config.json: linux.namespaces: stat network namespace");
+        if (joined.st_dev == ours.st_dev && joined.st_ino == ours.st_ino)
+            return error_set(err, 0,
+                             "config.json: linux.sysctl[\"%s\"]: not allowed in the host's "
+                             "network namespace (linux.namespaces joins it by path: use a new "
+                             "network namespace, or drop the sysctl)",
+                             sysctl->keys[i]);
+    }
+    return 0;
+}
+
 static int prepare_bundle(struct create_context *ctx, struct error *err)
 {
     const char *bundle = ctx->options->bundle ? ctx->options->bundle : ".";
@@ -207,7 +234,11 @@ static int prepare_bundle(struct create_context *ctx, struct error *err)
         intel_rdt_check(&ctx->spec->linux_.intel_rdt, err) < 0)
         return -1;
     ctx->ns_count = namespaces_open_joined(ctx->spec, ctx->ns_fds, ctx->ns_types, err);
-    return ctx->ns_count < 0 ? (ctx->ns_count = 0, -1) : 0;
+    if (ctx->ns_count < 0) {
+        ctx->ns_count = 0;
+        return -1;
+    }
+    return check_net_sysctls(ctx, err);
 }
 
 /* Keeps the runtime's own fds above the ones --preserve-fds hands to the container. */
@@ -392,6 +423,24 @@ static int hand_listener_to_agent(struct create_context *ctx, int notify_fd, str
     return sync_send(ctx->sync_fds[0], SYNC_SECCOMP_FD_DONE, err);
 }
 
+/* The init closed the sync socket without a word: it died. Say how, and the likely why. */
+static int init_died(struct create_context *ctx, struct error *err)
+{
+    const struct spec_memory *memory = &ctx->spec->linux_.resources.memory;
+    int status, sig;
+
+    if (waitpid(ctx->pid, &status, 0) != ctx->pid || !WIFSIGNALED(status))
+        return error_set(err, 0, "container init exited unexpectedly");
+    ctx->pid = 0; /* reaped: the rollback must not signal a pid that may be reused */
+    sig = WTERMSIG(status);
+    if (sig == SIGKILL && memory->has_limit && memory->limit > 0)
+        return error_set(err, 0,
+                         "container init was killed (SIGKILL) during its setup: out of memory? "
+                         "(linux.resources.memory.limit is %lld bytes)",
+                         (long long)memory->limit);
+    return error_set(err, 0, "container init was killed by signal %d during its setup", sig);
+}
+
 /* Serves the init's requests until it is ready (or failed). */
 static int wait_until_ready(struct create_context *ctx, struct error *err)
 {
@@ -406,7 +455,7 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
         if (sync_read(ctx->sync_fds[0], &msg, &attached_fd, &closed, err) < 0)
             return -1;
         if (closed)
-            return error_set(err, 0, "container init exited unexpectedly");
+            return init_died(ctx, err);
         switch (msg.type) {
         case SYNC_READY:
             log_step(started, "create", "init: the rest of its setup, ready", 0);

@@ -60,7 +60,9 @@ static void caps_lists(const struct spec_capabilities *caps, struct caps_list li
 
 static int unknown_capability(const struct caps_list *list, size_t i, struct error *err)
 {
-    return error_set(err, 0, "config.json: process.capabilities.%s[%zu]: unknown capability \"%s\"",
+    return error_set(err, 0,
+                     "config.json: process.capabilities.%s[%zu]: unknown capability \"%s\" "
+                     "(names are CAP_ and capabilities(7)'s, e.g. CAP_NET_ADMIN)",
                      list->field, i, list->names[i]);
 }
 

@@ -228,11 +228,48 @@ int cgroup_field_error(const struct cgroup_apply *a, const char *field, struct e
     return error_prefix(err, "%s.%s", a->origin, field);
 }
 
+/* What a person can do about the kernel refusing a value, where it is known. */
+static const char *write_hint(const char *file, int errnum)
+{
+    static const struct {
+        const char *file;
+        int errnum;
+        const char *hint;
+    } hints[] = {
+        {"memory.memsw.limit_in_bytes", ENOENT,
+         "swap accounting is off on this host (boot with swapaccount=1)"},
+        {"memory.swap.max", ENOENT,
+         "swap accounting is off on this host (boot with swapaccount=1)"},
+        {"memory.memsw.limit_in_bytes", EINVAL,
+         "memory.swap counts memory plus swap: it must be at least memory.limit, or -1"},
+        {"cpu.cfs_period_us", EINVAL, "the kernel takes a period of 1000 to 1000000 us"},
+        {"cpu.cfs_quota_us", EINVAL, "the kernel takes a quota of at least 1000 us, or -1"},
+        {"cpu.max", EINVAL,
+         "the kernel takes a period of 1000 to 1000000 us and a quota of at least 1000"},
+        {"cpuset.cpus", ERANGE, "name CPUs this host has: see /sys/devices/system/cpu/online"},
+        {"cpuset.cpus", EINVAL, "name CPUs this host has: see /sys/devices/system/cpu/online"},
+        {"cpuset.mems", ERANGE, "name memory nodes this host has: see /sys/devices/system/node"},
+        {"cpuset.mems", EINVAL, "name memory nodes this host has: see /sys/devices/system/node"},
+        {"cpu.rt_runtime_us", EINVAL,
+         "the runtime may not exceed the parent cgroup's cpu.rt_runtime_us"},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(hints); i++)
+        if (hints[i].errnum == errnum && strcmp(hints[i].file, file) == 0)
+            return hints[i].hint;
+    return NULL;
+}
+
 int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, const char *value,
                const char *field, struct error *err)
 {
-    if (cgroup_write(dir, file, value, err) < 0)
+    if (cgroup_write(dir, file, value, err) < 0) {
+        const char *hint = write_hint(file, err->errnum);
+        size_t len = strlen(err->msg);
+        if (hint)
+            snprintf(err->msg + len, sizeof err->msg - len, " (%s)", hint);
         return cgroup_field_error(a, field, err);
+    }
     return 0;
 }
 

@@ -15,7 +15,10 @@ static int need_dir(const struct cgroup_apply *a, const char *dir, const char *c
 {
     if (dir)
         return 0;
-    return error_set(err, 0, "%s.%s: no %s cgroup on this host", a->origin, field, controller);
+    return error_set(err, 0,
+                     "%s.%s: no %s cgroup on this host (mount its v1 hierarchy under "
+                     "/sys/fs/cgroup, or remove the field)",
+                     a->origin, field, controller);
 }
 
 /* runc's message when the kernel refuses a limit below what the cgroup already uses. */

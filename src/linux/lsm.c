@@ -44,12 +44,13 @@ int lsm_check(const struct spec_process *process, struct error *err)
     if (is_set(process->apparmor_profile) && !lsm_apparmor_enabled())
         return error_set(err, 0,
                          "config.json: process.apparmorProfile: apparmor failed to apply "
-                         "profile \"%s\": apparmor is not enabled on this host",
+                         "profile \"%s\": apparmor is not enabled on this host (boot with "
+                         "apparmor=1 security=apparmor, or remove the field)",
                          process->apparmor_profile);
     if (is_set(process->selinux_label) && !lsm_selinux_enabled())
         return error_set(err, 0,
-                         "selinux label is specified in config, but selinux is disabled "
-                         "or not supported");
+                         "config.json: process.selinuxLabel: selinux label is specified in "
+                         "config, but selinux is disabled or not supported");
     return 0;
 }
 

@@ -23,7 +23,10 @@ int mount_fs_at(int dest_fd, const char *source, const char *fstype, unsigned lo
 
     path_fd_name(dest_fd, target);
     if (mount(source, target, fstype, flags, data) < 0)
-        return error_set(err, errno, "mount %s", fstype);
+        return error_set(err, errno, "mount %s%s", fstype,
+                         errno == ENODEV ? " (no such filesystem type in this kernel: see "
+                                           "/proc/filesystems)"
+                                         : "");
     return 0;
 }
 
@@ -540,10 +543,10 @@ int mounts_setup_entry(struct mounts_context *ctx, const struct spec_mount *moun
     cleanup_mount_options struct mount_options opts = {0};
 
     if (mount_options_parse(mount->options, mount->options_count, &opts, err) < 0)
-        return error_prefix(err, "mounts[%zu]", index);
+        return error_prefix(err, "config.json: mounts[%zu]", index);
     bool bind = opts.bind || is_type(mount, "bind");
     if (mount_entry(ctx, mount, &opts, bind, err) < 0)
-        return error_prefix(err, "mount mounts[%zu] %s (%s)", index,
+        return error_prefix(err, "config.json: mounts[%zu]: mount %s (%s)", index,
                             mount->destination ? mount->destination : "",
                             mount->type ? mount->type
                             : bind      ? "bind"

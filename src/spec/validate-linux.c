@@ -206,6 +206,31 @@ static int validate_policies(const struct spec_linux *l, const char *file, struc
     return 0;
 }
 
+/* Values the kernel refuses with a bare EINVAL once the cgroup exists: said before, with why. */
+static int validate_resource_values(const struct spec_resources *r, const char *file,
+                                    struct error *err)
+{
+    const struct spec_memory *m = &r->memory;
+    const struct spec_cpu *c = &r->cpu;
+
+    if (m->has_limit && m->has_swap && m->limit > 0 && m->swap > 0 && m->swap < m->limit)
+        return spec_invalid(err, file,
+                            "linux.resources.memory.swap: %lld is below memory.limit %lld "
+                            "(swap counts memory plus swap: use at least the limit, or -1)",
+                            (long long)m->swap, (long long)m->limit);
+    if (c->has_period && c->period != 0 && (c->period < 1000 || c->period > 1000000))
+        return spec_invalid(err, file,
+                            "linux.resources.cpu.period: %llu is out of range (the kernel takes "
+                            "1000 to 1000000 us)",
+                            (unsigned long long)c->period);
+    if (c->has_quota && c->quota != 0 && c->quota != -1 && c->quota < 1000)
+        return spec_invalid(err, file,
+                            "linux.resources.cpu.quota: %lld is too small (the kernel takes at "
+                            "least 1000 us, or -1 for no limit)",
+                            (long long)c->quota);
+    return 0;
+}
+
 int spec_validate_linux(const struct spec *spec, const char *file, struct error *err)
 {
     const struct spec_linux *l = &spec->linux_;
@@ -216,6 +241,7 @@ int spec_validate_linux(const struct spec *spec, const char *file, struct error 
             0 ||
         validate_devices(l, file, err) < 0 ||
         validate_device_cgroup(&l->resources, file, err) < 0 ||
+        validate_resource_values(&l->resources, file, err) < 0 ||
         validate_net_devices(l, file, err) < 0 || validate_policies(l, file, err) < 0)
         return -1;
     if (l->seccomp.present && spec_validate_seccomp(&l->seccomp, file, err) < 0)

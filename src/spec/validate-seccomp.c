@@ -50,7 +50,8 @@ static int check_name(const char *value, const char *const *list, const char *wh
     if (spec_str_in(value, list))
         return 0;
     quoted = spec_quote(value);
-    return spec_invalid(err, file, "%s: unknown %s %s", path, what, quoted);
+    return spec_invalid(err, file, "%s: unknown %s %s (`runc-go features` lists the known ones)",
+                        path, what, quoted);
 }
 
 static int validate_syscall(const struct spec_syscall *sc, size_t i, const struct spec_seccomp *s,
@@ -151,7 +152,8 @@ static const char *sysctl_problem(const struct spec *spec, const char *name)
         return spec_find_namespace(spec, SPEC_NS_UTS) ? NULL : "requires a uts namespace";
     if (strcmp(name, "kernel.hostname") == 0)
         return "conflicts with the hostname field";
-    return "not in a separate kernel namespace";
+    return "not in a separate kernel namespace (only net.*, kernel.shm*, kernel.msg*, kernel.sem, "
+           "fs.mqueue.* and kernel.domainname can be set for a container)";
 }
 
 int spec_validate_sysctl(const struct spec *spec, const char *file, struct error *err)

@@ -76,8 +76,10 @@ static int validate_rlimits(const struct spec_process *p, const char *file, stru
         cleanup_free char *quoted = spec_quote(r->type);
 
         if (!spec_str_in(r->type, rlimit_names))
-            return spec_invalid(err, file, "process.rlimits[%zu].type: unknown rlimit type %s", i,
-                                quoted);
+            return spec_invalid(err, file,
+                                "process.rlimits[%zu].type: unknown rlimit type %s (expected one "
+                                "of getrlimit(2)'s: RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_CORE ...)",
+                                i, quoted);
         for (size_t j = 0; j < i; j++) {
             if (p->rlimits[j].type && strcmp(p->rlimits[j].type, r->type) == 0)
                 return spec_invalid(
@@ -92,13 +94,32 @@ static int validate_rlimits(const struct spec_process *p, const char *file, stru
     return 0;
 }
 
+/* runc refuses these when it builds the environment, after the container exists: refuse them
+ * before (the exec path reports them again with runc's own words). */
+static int validate_env(const struct spec_process *p, const char *file, struct error *err)
+{
+    for (size_t i = 0; i < p->env_count; i++) {
+        const char *eq = strchr(p->env[i], '=');
+        if (!eq || eq == p->env[i])
+            return spec_invalid(err, file,
+                                "process.env[%zu]: invalid environment variable \"%s\" (expected "
+                                "NAME=VALUE)",
+                                i, p->env[i]);
+    }
+    return 0;
+}
+
 static int validate_scheduling(const struct spec_process *p, const char *file, struct error *err)
 {
     const struct spec_scheduler *s = &p->scheduler;
 
     if (s->present && !spec_str_in(s->policy, sched_policies)) {
         cleanup_free char *quoted = spec_quote(s->policy);
-        return spec_invalid(err, file, "process.scheduler.policy: unknown policy %s", quoted);
+        return spec_invalid(err, file,
+                            "process.scheduler.policy: unknown policy %s (expected SCHED_OTHER, "
+                            "SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_ISO, SCHED_IDLE or "
+                            "SCHED_DEADLINE)",
+                            quoted);
     }
     for (size_t i = 0; i < s->flags_count; i++) {
         if (!spec_str_in(s->flags[i], sched_flags)) {
@@ -132,8 +153,13 @@ int spec_validate_process(const struct spec_process *p, const char *file, bool n
         return spec_invalid(err, file, "process.args: must not be empty");
     if (need_process && !spec_is_absolute(p->cwd))
         return spec_invalid(err, file, "process.cwd: must be an absolute path");
-    if (validate_rlimits(p, file, err) < 0)
+    if (validate_rlimits(p, file, err) < 0 || validate_env(p, file, err) < 0)
         return -1;
+    /* umask(2) takes the permission bits only. */
+    if (p->user.has_umask && p->user.umask > 0777)
+        return spec_invalid(err, file,
+                            "process.user.umask: %u is not a file mode (expected 0 to 0777)",
+                            p->user.umask);
     return validate_scheduling(p, file, err);
 }
 
