@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/openat2.h>
 
 #include "../linux/caps.h"
 #include "../linux/lsm.h"
@@ -117,13 +118,31 @@ void process_env_add_home(char ***envp, uid_t uid)
     (*envp)[count + 1] = NULL;
 }
 
+/* chdir(cwd) resolved with our root as the root and no magic link followed: a volume that
+ * swaps a component of the path for a symlink to /proc/self/fd/N (an fd of the runtime's
+ * still open here) cannot take the process out of the container (CVE-2024-21626's kind). */
+static int chdir_in_root(const char *cwd)
+{
+    struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int fd = -1;
+
+    if (root < 0)
+        return -1;
+    fd = (int)syscall(SYS_openat2, root, cwd, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS)
+        return chdir(cwd);
+    return fd < 0 ? -1 : fchdir(fd);
+}
+
 /* The cwd exists: the init's rootfs setup made it, and exec's is not created (runc fails). */
 static int enter_cwd(const struct process_setup *setup, bool *retry, struct error *err)
 {
     const char *cwd = setup->process->cwd;
 
     *retry = false;
-    if (chdir(cwd) == 0)
+    if (chdir_in_root(cwd) == 0)
         return 0;
     /* The directory may be readable by the container's user and not by us (a volume chowned
      * to it): try again after the uid switch, as runc does. */
@@ -183,7 +202,7 @@ static int switch_identity(const struct process_setup *setup, bool retry_cwd, st
         return -1;
     if (process_switch_user(process, err) < 0)
         return error_prefix(err, "unable to setup user");
-    if (retry_cwd && chdir(process->cwd) < 0)
+    if (retry_cwd && chdir_in_root(process->cwd) < 0)
         return error_set(err, errno, "chdir to cwd (\"%s\") set in config.json failed",
                          process->cwd);
     if (caps_apply(&process->capabilities, err) < 0)

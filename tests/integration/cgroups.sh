@@ -306,7 +306,7 @@ test_rdma_limits() {
 	fi
 	start_with_resources "{\"rdma\": {\"$dev\": {\"hcaHandles\": 7, \"hcaObjects\": 99}}}"
 	file=$(cg_file rdma rdma.max rdma.max)
-	assert_eq "rdma.max" "$dev hca_handle=7 hca_object=99" "$(grep "^$dev " "$file")"
+	assert_eq "rdma.max" "$dev hca_handle=7 hca_object=99" "$(grep "^$dev " "$file" | sed 's/ *$//')"
 	rt exec "$ID" cat /sys/fs/cgroup/rdma.max /sys/fs/cgroup/rdma/rdma.max
 	assert_contains "rdma.max inside (cgroup namespace)" "$OUT" "$dev hca_handle=7 hca_object=99"
 }

@@ -218,9 +218,18 @@ test_cve_2024_21626_cwd_through_proc_self_fd() {
 		[[ $RC -ne 0 || $OUT == inside ]] || fail "run with cwd /proc/self/fd/$n: $OUT"
 		[[ $RC -eq 124 ]] && fail "run with cwd /proc/self/fd/$n timed out"
 	done
+	# the same through a symlink of the image that names the magic link
+	for ((n = 3; n <= 10; n++)); do
+		ln -sfn "/proc/self/fd/$n" "$BUNDLE/rootfs/evil-cwd"
+		set_config '.process.cwd = "/evil-cwd"'
+		run_in sh -c "$CWD_CHECK"
+		[[ $RC -ne 0 || $OUT == inside ]] || fail "run with cwd /evil-cwd -> /proc/self/fd/$n: $OUT"
+	done
 	set_config '.process.cwd = "/"'
 	create_started sleep 100
 	for ((n = 3; n <= 10; n++)); do
+		rt exec --cwd "/evil-cwd" "$ID" sh -c "$CWD_CHECK"
+		[[ $RC -ne 0 || $OUT == inside ]] || fail "exec --cwd /evil-cwd: $OUT"
 		rt exec --cwd "/proc/self/fd/$n" "$ID" sh -c "$CWD_CHECK"
 		[[ $RC -ne 0 || $OUT == inside ]] || fail "exec --cwd /proc/self/fd/$n: $OUT"
 	done
