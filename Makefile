@@ -33,6 +33,16 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 else
 BUILD ?= build
+# Static by default: create/run/exec start twice (the second time from a read-only view of
+# the binary, CVE-2019-5736), and without the dynamic loader each start is ~0.3 ms cheaper;
+# nothing needs NSS. STATIC=0 links the shared libraries. Sanitizers need dynamic linking.
+STATIC ?= 1
+endif
+
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+PKG_LIBS = -l:libyajl_s.a $(shell pkg-config --static --libs libseccomp libcap 2>/dev/null || \
+	echo -lseccomp -lcap)
 endif
 
 ifeq ($(FAULT_INJECTION),1)

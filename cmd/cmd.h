@@ -59,6 +59,7 @@ int cmd_expect_args(const struct command *command, int argc, int index, int min,
 extern const struct command command_spec, command_create, command_start, command_run, command_state,
     command_list, command_kill, command_delete, command_exec;
 extern const struct command command_features;
+extern const struct command command_check;
 extern const struct command command_pause, command_resume, command_ps, command_update,
     command_events;
 

@@ -12,9 +12,10 @@
 #include "cmd.h"
 
 static const struct command *const commands[] = {
-    &command_create, &command_delete, &command_exec,  &command_kill,   &command_list,
-    &command_run,    &command_spec,   &command_start, &command_state,  &command_features,
-    &command_pause,  &command_resume, &command_ps,    &command_update, &command_events,
+    &command_create, &command_delete,   &command_exec,   &command_kill,
+    &command_list,   &command_run,      &command_spec,   &command_start,
+    &command_state,  &command_features, &command_pause,  &command_resume,
+    &command_ps,     &command_update,   &command_events, &command_check,
 };
 
 static void print_version(void)

@@ -65,7 +65,10 @@ if command -v dpkg-shlibdeps >/dev/null; then
 	depends=$(cd "$STAGE/src" && dpkg-shlibdeps -O "$ROOT/usr/sbin/runc-go" 2>/dev/null |
 		sed -n 's/^shlibs:Depends=//p')
 fi
-depends=${depends:-libc6, libcap2, libseccomp2, libyajl2}
+# A static binary (the default build) depends on nothing.
+if ldd "$ROOT/usr/sbin/runc-go" >/dev/null 2>&1; then
+	depends=${depends:-libc6, libcap2, libseccomp2, libyajl2}
+fi
 
 mkdir -p "$ROOT/DEBIAN"
 cat >"$ROOT/DEBIAN/control" <<EOF
@@ -74,8 +77,8 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: $MAINTAINER
 Installed-Size: $(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
-Depends: $depends
-Section: admin
+${depends:+Depends: $depends
+}Section: admin
 Priority: optional
 Description: Open Container Initiative runtime, a drop-in replacement for runc
  runc-go runs containers from OCI bundles (runtime-spec 1.3.0) with runc's

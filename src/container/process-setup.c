@@ -13,6 +13,7 @@
 
 #include "../linux/caps.h"
 #include "../linux/lsm.h"
+#include "../linux/passwd.h"
 #include "../linux/process.h"
 #include "../linux/sched.h"
 #include "../linux/seccomp.h"
@@ -20,7 +21,6 @@
 #include "sync.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
-#define PASSWD_MAX_BYTES (4u << 20)
 
 int process_setup_limits(const struct spec_process *process, struct error *err)
 {
@@ -70,51 +70,18 @@ char **process_build_env(char *const *env, size_t count, struct error *err)
     return out;
 }
 
-/* The home directory of uid in an /etc/passwd text, or NULL. */
-static char *passwd_home(char *text, uid_t uid)
-{
-    char *save = NULL;
-
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *fields[7] = {NULL};
-        char *p = line;
-        long long value;
-        int n = 0;
-
-        /* name:password:uid:gid:gecos:home:shell (fields may be empty: no strtok). */
-        while (n < 7 && p) {
-            fields[n++] = p;
-            p = strchr(p, ':');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n < 6 || parse_long(fields[2], &value) < 0 || value != (long long)uid)
-            continue;
-        return fields[5];
-    }
-    return NULL;
-}
-
 void process_env_add_home(char ***envp, uid_t uid)
 {
-    cleanup_free char *text = NULL;
-    cleanup_close int fd = -1;
-    const char *home = NULL;
-    struct stat st;
-    size_t count = 0, len;
-    struct error ignored;
+    cleanup_free char *home = NULL;
+    size_t count = 0;
 
     for (; (*envp)[count]; count++)
         if (strncmp((*envp)[count], "HOME=", 5) == 0)
             return;
-    /* Inside the container's root: a symlink resolves there. O_NONBLOCK: a FIFO planted as
-     * /etc/passwd must not hang us. */
-    fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        read_fd_all(fd, PASSWD_MAX_BYTES, &text, &len, &ignored) == 0)
-        home = passwd_home(text, uid);
+    /* Inside the container's root: the image's /etc/passwd. */
+    home = passwd_lookup(uid, PASSWD_HOME);
     *envp = xrealloc(*envp, (count + 2) * sizeof **envp);
-    (*envp)[count] = xasprintf("HOME=%s", home && *home ? home : "/");
+    (*envp)[count] = xasprintf("HOME=%s", home ? home : "/");
     (*envp)[count + 1] = NULL;
 }
 

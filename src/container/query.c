@@ -1,9 +1,9 @@
 /* `state` and `list`: what runc prints about containers. */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../linux/passwd.h"
 #include "../spec/json-out.h"
 #include "../util.h"
 #include "container.h"
@@ -47,11 +47,12 @@ char *container_state_json(const char *root, const char *id, struct error *err)
 static char *owner_name(const struct container *c)
 {
     struct stat st;
-    struct passwd *pw;
+    char *name;
+
     if (fstat(c->dirfd, &st) < 0)
         return xstrdup("");
-    pw = getpwuid(st.st_uid);
-    return pw ? xstrdup(pw->pw_name) : xasprintf("#%u", st.st_uid);
+    name = passwd_lookup(st.st_uid, PASSWD_NAME);
+    return name ? name : xasprintf("#%u", st.st_uid);
 }
 
 int container_list(const char *root, struct container_summary **list, size_t *count,

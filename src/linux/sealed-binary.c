@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -12,12 +14,34 @@
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
-static bool already_sealed(int exe_fd)
+/* Already running from something no path can write: a sealed memfd, or a read-only mount
+ * (our own detached one, or a read-only /usr). */
+static bool already_protected(int exe_fd)
 {
     int seals = fcntl(exe_fd, F_GET_SEALS);
-    return seals >= 0 && (seals & SEALS) == SEALS;
+    struct statvfs st;
+
+    if (seals >= 0 && (seals & SEALS) == SEALS)
+        return true;
+    return fstatvfs(exe_fd, &st) == 0 && (st.f_flag & ST_RDONLY);
 }
 
+/* The binary itself on a read-only bind mount of its own, attached nowhere: /proc/self/exe
+ * then names it through that mount, so opening it for writing fails (EROFS) whatever the
+ * container does; and nothing is copied (the page cache is shared, the start is fast). The
+ * detached mount lives as long as a process runs from it. Needs CAP_SYS_ADMIN. */
+static int read_only_view(int exe_fd)
+{
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+    cleanup_close int tree = (int)syscall(SYS_open_tree, exe_fd, "",
+                                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+    if (tree < 0 || syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        return -1;
+    return take_fd(&tree);
+}
+
+/* Without the privilege for a mount (rootless): a sealed memfd copy, as runc and crun do. */
 static int copy_into_memfd(int exe_fd)
 {
     struct stat st;
@@ -43,16 +67,18 @@ int sealed_binary_ensure(char **argv)
 {
     extern char **environ;
     cleanup_close int exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-    cleanup_close int memfd = -1;
+    cleanup_close int protected_fd = -1;
 
     if (exe_fd < 0)
         return -1;
-    if (already_sealed(exe_fd))
+    if (already_protected(exe_fd))
         return 0;
-    memfd = copy_into_memfd(exe_fd);
-    if (memfd < 0)
+    protected_fd = read_only_view(exe_fd);
+    if (protected_fd < 0)
+        protected_fd = copy_into_memfd(exe_fd);
+    if (protected_fd < 0)
         return -1;
-    /* An ELF binary runs from a close-on-exec fd: nothing of this stays open. */
-    syscall(SYS_execveat, memfd, "", argv, environ, AT_EMPTY_PATH);
+    /* Both fds are close-on-exec: nothing of this stays open in the new image. */
+    syscall(SYS_execveat, protected_fd, "", argv, environ, AT_EMPTY_PATH);
     return -1;
 }

@@ -238,56 +238,63 @@ test_cve_2024_21626_cwd_through_proc_self_fd() {
 
 # -------------------------- CVE-2019-5736: overwriting the runtime's binary
 
-# fake_ld_helper: compile the attacker's interpreter once per script
-fake_ld_helper() {
-	FAKE_LD=$TEST_TMP/fake-ld
-	[[ -x $FAKE_LD ]] && return 0
-	[[ $(uname -m) == x86_64 ]] || skip "the attacker's interpreter is x86_64 code"
-	command -v gcc >/dev/null || skip "no gcc to build the attacker's interpreter"
-	gcc -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o "$FAKE_LD" \
-		"$REPO/tests/fixtures/fake-ld-so.c" 2>"$TEST_TMP/gcc.err" ||
-		fail "cannot build fake-ld-so.c: $(cat "$TEST_TMP/gcc.err")"
-}
-
-# The original attack: the image makes the program the runtime execs resolve
-# to /proc/self/exe (here /x/sh -> /proc/self/exe, and an ELF interpreter of
-# its own); the runtime's process execs its own binary, the attacker code
-# opens /proc/self/exe, and once no process executes the binary any more it
-# writes through that fd: the next runtime call on the host runs its code.
-# runc before 1.0-rc7 exec'd from the binary on disk; since, it runs from a
-# sealed memfd copy. The binary on disk must stay unmodified (checked on a
-# copy made for the test: a vulnerable runtime damages only that).
+# The original attack: the image makes the program the runtime's process
+# execs resolve to /proc/self/exe, so that process runs the runtime's own
+# binary inside the container; code of the attacker holds a handle on it
+# (/proc/PID/exe) and, once no process executes the binary any more, writes
+# through it: the next runtime call on the host runs the attacker's code.
+# runc before 1.0-rc7 exec'd from the binary on disk. Here /x/runtime, a
+# script with `#!/proc/self/exe --log=/f`, makes the container's init (or an
+# exec'd process) the runtime's binary, blocked opening the FIFO it got as
+# its log. The handle is taken from the host: runc-go makes itself
+# non-dumpable in its first instruction, so the container's own processes
+# only have a race to win for it (CVE-2016-9962's tests check that they
+# can't get it otherwise); what must hold whoever holds the handle is that
+# it cannot write: runc-go runs from a read-only view of its binary (or a
+# sealed copy). Checked on a copy of the runtime, the only thing a
+# vulnerable runtime would damage.
 setup_5736() {
-	fake_ld_helper
 	RT_COPY=$TEST_TMP/rt-copy.$BASHPID
 	cp "$RUNTIME" "$RT_COPY"
 	RT_SUM=$(sha256sum <"$RT_COPY")
 	new_container
-	att_dir
-	mkdir -p "$BUNDLE/rootfs/lib64" "$BUNDLE/rootfs/x"
-	cp "$FAKE_LD" "$BUNDLE/rootfs/lib64/ld-linux-x86-64.so.2"
-	ln -s /proc/self/exe "$BUNDLE/rootfs/x/sh"
-	# fd 3 is the binary /x/sh became, if the interpreter could open it; a
-	# child that no longer executes it tries to write through it for 5 s
-	cat >"$BUNDLE/rootfs/attack.sh" <<-'EOF'
-		echo "$(readlink /proc/$$/fd/3)" >/att/fd3
-		(
-		i=0
-		while [ $i -lt 50 ]; do
-			if printf PWNED >>/proc/self/fd/3; then echo wrote >/att/result; exit 0; fi
-			i=$((i + 1))
-			sleep 0.1
-		done
-		echo gave-up >/att/result
-		) 2>/dev/null &
-		[ "$$" = 1 ] && sleep 8
-		exit 0
-	EOF
+	mkdir -p "$BUNDLE/rootfs/x"
+	mkfifo "$BUNDLE/rootfs/f"
+	printf '#!/proc/self/exe --log=/f\n' >"$BUNDLE/rootfs/x/runtime"
+	chmod 755 "$BUNDLE/rootfs/x/runtime"
 }
 
-check_5736() {
-	wait_file "$ATT/result" 100 || fail "$1: the attacker did not finish (fd 3: $(cat "$ATT/fd3" 2>/dev/null))"
-	assert_eq "$1: runtime binary (attacker's fd 3 was '$(cat "$ATT/fd3")', it $(cat "$ATT/result"))" \
+# the pid of the container's process blocked in the runtime's binary (its
+# command line names the FIFO)
+runtime_in_container() {
+	local i p
+	for ((i = 0; i < 100; i++)); do
+		for p in $(processes_of "$ID" "$BUNDLE"); do
+			grep -q -e 'log=/[f]' "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return 0; }
+		done
+		sleep 0.05
+	done
+	return 1
+}
+
+# attack_5736 WHAT: take the handle, let the process go, write through it
+attack_5736() {
+	local pid fd i wrote=no
+	pid=$(runtime_in_container) || fail "$1: no process of the container runs the runtime's binary"
+	exec {fd}<"/proc/$pid/exe" || fail "$1: cannot open /proc/$pid/exe"
+	local target
+	target=$(readlink "/proc/$pid/exe")
+	cat "$BUNDLE/rootfs/f" >/dev/null
+	wait_dead "$pid"
+	for ((i = 0; i < 20; i++)); do
+		if printf PWNED 2>/dev/null >>"/proc/self/fd/$fd"; then
+			wrote=yes
+			break
+		fi
+		sleep 0.05
+	done
+	exec {fd}<&-
+	assert_eq "$1: the runtime's binary (the process ran '$target'; written through its exe: $wrote)" \
 		"$RT_SUM" "$(sha256sum <"$RT_COPY")"
 }
 
@@ -296,18 +303,21 @@ test_cve_2019_5736_overwrite_runtime_via_exec() {
 	set_args sleep 100
 	rt_with "$RT_COPY" run -d -b "$BUNDLE" "$ID"
 	[[ $RC -eq 0 ]] || fail "run -d: $ERR"
-	rt_with "$RT_COPY" exec "$ID" /x/sh
-	check_5736 exec
+	(rt_with "$RT_COPY" exec "$ID" /x/runtime) &
+	local exec_job=$!
+	attack_5736 exec
+	wait "$exec_job"
 }
 
 test_cve_2019_5736_overwrite_runtime_via_start() {
 	setup_5736
-	set_args /x/sh
+	set_args /x/runtime
 	rt_with "$RT_COPY" create -b "$BUNDLE" "$ID"
 	[[ $RC -eq 0 ]] || fail "create: $ERR"
-	rt_with "$RT_COPY" start "$ID"
-	[[ $RC -eq 0 ]] || fail "start: $ERR"
-	check_5736 start
+	(rt_with "$RT_COPY" start "$ID") &
+	local start_job=$!
+	attack_5736 start
+	wait "$start_job"
 }
 
 # ------------------------------ CVE-2016-9962: the runtime's own processes
