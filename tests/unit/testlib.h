@@ -25,6 +25,17 @@ static void testlib_print_line(const char *status, const char *name, const char 
     fflush(stdout);
 }
 
+/* An error message is what the case expects, optionally followed by " (how to fix it)". */
+static inline bool test_message_matches(const char *got, const char *want)
+{
+    size_t len = strlen(want), got_len = strlen(got);
+
+    if (strcmp(got, want) == 0)
+        return true;
+    return strncmp(got, want, len) == 0 && strncmp(got + len, " (", 2) == 0 &&
+           got[got_len - 1] == ')';
+}
+
 static inline void test_pass(const char *name)
 {
     printf("PASS %s\n", name);
