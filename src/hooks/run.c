@@ -144,8 +144,10 @@ static int run_one(const struct spec_hook *hook, enum hook_kind kind, size_t ind
         return error_set(err, errno, "%s hook #%zu: wait", kind_names[kind], index);
     describe_output(output_fd, output, sizeof output);
     if (timed_out)
-        return error_set(err, ETIMEDOUT, "%s hook #%zu (%s): timeout after %llds, output: %s",
-                         kind_names[kind], index, hook->path, (long long)hook->timeout, output);
+        return error_set(err, 0,
+                         "%s hook #%zu (%s): timed out after %llds (hooks[].timeout), output: %s",
+                         kind_names[kind], index, hook->path, (long long)hook->timeout,
+                         *output ? output : "none");
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status))
