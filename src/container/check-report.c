@@ -139,21 +139,6 @@ void check_report_text(const struct host_probe *probe, const struct check_bundle
 
 /* ---------------------------------------------------------------------------- JSON */
 
-static void json_list(struct json_out *j, const char *key, const struct spec_name_list *list)
-{
-    json_out_key(j, key);
-    json_out_array_open(j);
-    for (size_t i = 0; i < list->count; i++)
-        json_out_string(j, list->names[i]);
-    json_out_array_close(j);
-}
-
-static void json_bool(struct json_out *j, const char *key, bool value)
-{
-    json_out_key(j, key);
-    json_out_bool(j, value);
-}
-
 static void json_cgroup(struct json_out *j, const struct host_probe *p)
 {
     json_out_key(j, "cgroup");
@@ -164,7 +149,7 @@ static void json_cgroup(struct json_out *j, const struct host_probe *p)
         json_out_null(j);
     } else {
         json_out_map_open(j);
-        json_list(j, "controllers", &p->v1_controllers);
+        json_out_kv_strings(j, "controllers", p->v1_controllers.names, p->v1_controllers.count);
         json_out_key(j, "hierarchies");
         json_out_array_open(j);
         for (size_t i = 0; i < p->v1_hierarchies_count; i++) {
@@ -182,8 +167,8 @@ static void json_cgroup(struct json_out *j, const struct host_probe *p)
     } else {
         json_out_map_open(j);
         json_out_kv_string(j, "mountpoint", p->v2_mountpoint);
-        json_list(j, "controllers", &p->v2_controllers);
-        json_list(j, "delegated", &p->v2_delegated);
+        json_out_kv_strings(j, "controllers", p->v2_controllers.names, p->v2_controllers.count);
+        json_out_kv_strings(j, "delegated", p->v2_delegated.names, p->v2_delegated.count);
         json_out_map_close(j);
     }
     json_out_key(j, "swapAccounting");
@@ -191,7 +176,7 @@ static void json_cgroup(struct json_out *j, const struct host_probe *p)
         json_out_null(j);
     else
         json_out_bool(j, p->swap_accounting == HOST_YES);
-    json_list(j, "hugepageSizes", &p->hugepage_sizes);
+    json_out_kv_strings(j, "hugepageSizes", p->hugepage_sizes.names, p->hugepage_sizes.count);
     json_out_map_close(j);
 }
 
@@ -230,14 +215,14 @@ static void json_namespaces(struct json_out *j, const struct host_probe *p)
     json_out_array_close(j);
     json_out_key(j, "userNamespaces");
     json_out_map_open(j);
-    json_bool(j, "enabled", host_user_namespaces(p));
+    json_out_kv_bool(j, "enabled", host_user_namespaces(p));
     json_optional_int(j, "maxUserNamespaces", p->max_user_namespaces);
     json_optional_int(j, "unprivilegedUsernsClone", p->unprivileged_userns_clone);
     json_out_kv_string(j, "user", p->user);
     json_ranges(j, "subuid", p->subuids, p->subuids_count);
     json_ranges(j, "subgid", p->subgids, p->subgids_count);
     json_out_map_close(j);
-    json_bool(j, "timeNamespace", p->namespaces[SPEC_NS_TIME]);
+    json_out_kv_bool(j, "timeNamespace", p->namespaces[SPEC_NS_TIME]);
 }
 
 static void json_kernel_interfaces(struct json_out *j, const struct host_probe *p)
@@ -246,25 +231,25 @@ static void json_kernel_interfaces(struct json_out *j, const struct host_probe *
 
     json_out_key(j, "seccomp");
     json_out_map_open(j);
-    json_bool(j, "enabled", p->seccomp);
-    json_bool(j, "notify", p->seccomp_notify);
+    json_out_kv_bool(j, "enabled", p->seccomp);
+    json_out_kv_bool(j, "notify", p->seccomp_notify);
     json_out_kv_string(j, "libseccomp", p->libseccomp);
     json_out_kv_int(j, "apiLevel", p->libseccomp_api);
     json_out_map_close(j);
-    json_bool(j, "apparmor", p->apparmor);
-    json_bool(j, "selinux", p->selinux);
-    json_bool(j, "idmappedMounts", s->mount_setattr);
-    json_bool(j, "overlayfs", p->overlayfs);
+    json_out_kv_bool(j, "apparmor", p->apparmor);
+    json_out_kv_bool(j, "selinux", p->selinux);
+    json_out_kv_bool(j, "idmappedMounts", s->mount_setattr);
+    json_out_kv_bool(j, "overlayfs", p->overlayfs);
     json_out_key(j, "syscalls");
     json_out_map_open(j);
-    json_bool(j, "pidfd_open", s->pidfd_open);
-    json_bool(j, "clone3", s->clone3);
-    json_bool(j, "openat2", s->openat2);
-    json_bool(j, "fsopen", s->fsopen);
-    json_bool(j, "mount_setattr", s->mount_setattr);
-    json_bool(j, "get_mempolicy", s->set_mempolicy);
+    json_out_kv_bool(j, "pidfd_open", s->pidfd_open);
+    json_out_kv_bool(j, "clone3", s->clone3);
+    json_out_kv_bool(j, "openat2", s->openat2);
+    json_out_kv_bool(j, "fsopen", s->fsopen);
+    json_out_kv_bool(j, "mount_setattr", s->mount_setattr);
+    json_out_kv_bool(j, "get_mempolicy", s->set_mempolicy);
     json_out_map_close(j);
-    json_bool(j, "intelRdt", p->intel_rdt);
+    json_out_kv_bool(j, "intelRdt", p->intel_rdt);
     json_out_kv_int(j, "capabilities", p->capabilities);
 }
 
@@ -296,7 +281,7 @@ void check_report_json(const struct host_probe *probe, const struct check_bundle
         json_out_key(j, "bundle");
         json_out_map_open(j);
         json_out_kv_string(j, "path", bundle->path);
-        json_bool(j, "runnable", bundle->problems.count == 0);
+        json_out_kv_bool(j, "runnable", bundle->problems.count == 0);
         json_findings(j, "problems", &bundle->problems);
         json_findings(j, "warnings", &bundle->warnings);
         json_out_map_close(j);

@@ -40,27 +40,12 @@ static void name_list_free(struct spec_name_list *list)
     memset(list, 0, sizeof *list);
 }
 
-static void write_list(struct json_out *out, const char *key, const struct spec_name_list *list)
-{
-    json_out_key(out, key);
-    json_out_array_open(out);
-    for (size_t i = 0; i < list->count; i++)
-        json_out_string(out, list->names[i]);
-    json_out_array_close(out);
-}
-
-static void write_bool(struct json_out *out, const char *key, bool value)
-{
-    json_out_key(out, key);
-    json_out_bool(out, value);
-}
-
 /* {"enabled": value}, the shape of apparmor, selinux, intelRdt, netDevices. */
 static void write_enabled(struct json_out *out, const char *key, bool value)
 {
     json_out_key(out, key);
     json_out_map_open(out);
-    write_bool(out, "enabled", value);
+    json_out_kv_bool(out, "enabled", value);
     json_out_map_close(out);
 }
 
@@ -68,12 +53,14 @@ static void write_seccomp(struct json_out *out, const struct spec_features_linux
 {
     json_out_key(out, "seccomp");
     json_out_map_open(out);
-    write_bool(out, "enabled", l->seccomp_enabled);
-    write_list(out, "actions", &l->seccomp_actions);
-    write_list(out, "operators", &l->seccomp_operators);
-    write_list(out, "archs", &l->seccomp_archs);
-    write_list(out, "knownFlags", &l->seccomp_known_flags);
-    write_list(out, "supportedFlags", &l->seccomp_supported_flags);
+    json_out_kv_bool(out, "enabled", l->seccomp_enabled);
+    json_out_kv_strings(out, "actions", l->seccomp_actions.names, l->seccomp_actions.count);
+    json_out_kv_strings(out, "operators", l->seccomp_operators.names, l->seccomp_operators.count);
+    json_out_kv_strings(out, "archs", l->seccomp_archs.names, l->seccomp_archs.count);
+    json_out_kv_strings(out, "knownFlags", l->seccomp_known_flags.names,
+                        l->seccomp_known_flags.count);
+    json_out_kv_strings(out, "supportedFlags", l->seccomp_supported_flags.names,
+                        l->seccomp_supported_flags.count);
     json_out_map_close(out);
 }
 
@@ -81,15 +68,15 @@ static void write_linux(struct json_out *out, const struct spec_features_linux *
 {
     json_out_key(out, "linux");
     json_out_map_open(out);
-    write_list(out, "namespaces", &l->namespaces);
-    write_list(out, "capabilities", &l->capabilities);
+    json_out_kv_strings(out, "namespaces", l->namespaces.names, l->namespaces.count);
+    json_out_kv_strings(out, "capabilities", l->capabilities.names, l->capabilities.count);
     json_out_key(out, "cgroup");
     json_out_map_open(out);
-    write_bool(out, "v1", l->cgroup_v1);
-    write_bool(out, "v2", l->cgroup_v2);
-    write_bool(out, "systemd", l->cgroup_systemd);
-    write_bool(out, "systemdUser", l->cgroup_systemd_user);
-    write_bool(out, "rdma", l->cgroup_rdma);
+    json_out_kv_bool(out, "v1", l->cgroup_v1);
+    json_out_kv_bool(out, "v2", l->cgroup_v2);
+    json_out_kv_bool(out, "systemd", l->cgroup_systemd);
+    json_out_kv_bool(out, "systemdUser", l->cgroup_systemd_user);
+    json_out_kv_bool(out, "rdma", l->cgroup_rdma);
     json_out_map_close(out);
     write_seccomp(out, l);
     write_enabled(out, "apparmor", l->apparmor);
@@ -129,8 +116,9 @@ char *spec_features_json(const struct spec_features *features)
     json_out_map_open(out);
     json_out_kv_string(out, "ociVersionMin", SPEC_VERSION_MIN);
     json_out_kv_string(out, "ociVersionMax", SPEC_VERSION);
-    write_list(out, "hooks", &features->hooks);
-    write_list(out, "mountOptions", &features->mount_options);
+    json_out_kv_strings(out, "hooks", features->hooks.names, features->hooks.count);
+    json_out_kv_strings(out, "mountOptions", features->mount_options.names,
+                        features->mount_options.count);
     write_linux(out, &features->linux_);
     write_annotations(out, &features->annotations);
     json_out_map_close(out);

@@ -95,6 +95,21 @@ void json_out_kv_int(struct json_out *out, const char *key, long long value)
     json_out_int(out, value);
 }
 
+void json_out_kv_bool(struct json_out *out, const char *key, bool value)
+{
+    json_out_key(out, key);
+    json_out_bool(out, value);
+}
+
+void json_out_kv_strings(struct json_out *out, const char *key, char *const *items, size_t count)
+{
+    json_out_key(out, key);
+    json_out_array_open(out);
+    for (size_t i = 0; i < count; i++)
+        json_out_string(out, items[i]);
+    json_out_array_close(out);
+}
+
 char *json_out_finish(struct json_out *out)
 {
     const unsigned char *buf;

@@ -4,6 +4,7 @@
 #define RUNC_GO_JSON_OUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct json_out;
@@ -24,6 +25,9 @@ void json_out_null(struct json_out *out);
 /* Convenience: key + value. */
 void json_out_kv_string(struct json_out *out, const char *key, const char *value);
 void json_out_kv_int(struct json_out *out, const char *key, long long value);
+void json_out_kv_bool(struct json_out *out, const char *key, bool value);
+/* key: [the count strings of items]. */
+void json_out_kv_strings(struct json_out *out, const char *key, char *const *items, size_t count);
 /* Returns a malloc'd copy of what was written. */
 char *json_out_finish(struct json_out *out);
 
