@@ -24,6 +24,7 @@
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../linux/process.h"
+#include "../fault.h"
 #include "../log.h"
 #include "../spec/spec.h"
 #include "../spec/state-json.h"
@@ -267,6 +268,33 @@ static int open_host_proc(struct error *err)
     return fd;
 }
 
+/* What is known before the init exists, saved as state.json (status "creating", pid 0) before
+ * anything is made outside the state dir: a runtime killed from here on leaves a record that
+ * `delete` (the container reads as stopped) uses to remove the cgroups. */
+static int record_early_state(struct create_context *ctx, struct error *err)
+{
+    struct state_record *record = xcalloc(1, sizeof *record);
+    const struct spec_strmap *annotations = &ctx->spec->annotations;
+
+    ctx->container->record = record;
+    record->oci_version = xstrdup(ctx->spec->oci_version);
+    record->id = xstrdup(ctx->options->id);
+    record->status = xstrdup("creating");
+    record->bundle = xstrdup(ctx->bundle);
+    record->rootfs = xstrdup(ctx->rootfs);
+    record->created = rfc3339_nano_now();
+    record->owner = xstrdup("");
+    record->poststart_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTART);
+    record->poststop_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTOP);
+    record->intel_rdt_path = xstrdup("");
+    for (size_t i = 0; i < annotations->count; i++)
+        spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
+    for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
+        spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
+                        ctx->cgroup_paths.values[i]);
+    return container_save(ctx->container, err);
+}
+
 static int prepare_state(struct create_context *ctx, struct error *err)
 {
     int floor = 3 + ctx->preserve_fds;
@@ -294,8 +322,10 @@ static int prepare_state(struct create_context *ctx, struct error *err)
     for (int i = 0; i < ctx->ns_count; i++)
         if ((ctx->ns_fds[i] = move_above(ctx->ns_fds[i], floor, err)) < 0)
             return -1;
-    return cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id,
-                                &ctx->cgroup_paths, err);
+    if (cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id, &ctx->cgroup_paths,
+                             err) < 0)
+        return -1;
+    return record_early_state(ctx, err);
 }
 
 /* Connected before the init exists, as runc does: the init only sends over it. */
@@ -514,28 +544,15 @@ static int release_init(struct create_context *ctx, struct error *err)
 
 static int record_state(struct create_context *ctx, struct error *err)
 {
-    struct state_record *record = xcalloc(1, sizeof *record);
-    const struct spec_strmap *annotations = &ctx->spec->annotations;
+    struct state_record *record = ctx->container->record;
 
-    ctx->container->record = record;
-    record->oci_version = xstrdup(ctx->spec->oci_version);
-    record->id = xstrdup(ctx->options->id);
     record->pid = ctx->pid;
     if (proc_stat_read(ctx->pid, &record->init_start_time, NULL) < 0)
         return error_set(err, ESRCH, "container init exited");
+    free(record->status);
     record->status = xstrdup("created");
-    record->bundle = xstrdup(ctx->bundle);
-    record->rootfs = xstrdup(ctx->rootfs);
-    record->created = rfc3339_nano_now();
-    record->owner = xstrdup("");
-    record->poststart_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTART);
-    record->poststop_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTOP);
+    free(record->intel_rdt_path);
     record->intel_rdt_path = xstrdup(ctx->rdt_path ? ctx->rdt_path : "");
-    for (size_t i = 0; i < annotations->count; i++)
-        spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
-    for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
-        spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
-                        ctx->cgroup_paths.values[i]);
     if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len, err) <
             0 ||
         container_save(ctx->container, err) < 0)
@@ -563,8 +580,12 @@ static int run_steps(struct create_context *ctx, struct error *err)
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+        char point[96];
         unsigned long long started = log_clock();
-        int result = steps[i].run(ctx, err);
+        int result;
+
+        snprintf(point, sizeof point, "create: %s", steps[i].name);
+        result = fault_point(point, err) < 0 ? -1 : steps[i].run(ctx, err);
         log_step(started, "create", steps[i].name, result);
         if (result < 0)
             return -1;

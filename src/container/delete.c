@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../fault.h"
 #include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
 #include "../linux/intel-rdt.h"
@@ -45,6 +46,8 @@ int container_destroy(struct container *c, struct error *err)
 {
     struct state_record *record = c->record;
 
+    if (fault_point("delete: kill the processes", err) < 0)
+        return -1;
     if (proc_is_alive(record->pid, record->init_start_time))
         kill(record->pid, SIGKILL);
     if (record->cgroup_paths.count) {
@@ -52,11 +55,16 @@ int container_destroy(struct container *c, struct error *err)
         cgroup_signal_all(&record->cgroup_paths, SIGKILL, &ignored);
     }
     wait_until_dead(record);
-    if (record->cgroup_paths.count && cgroup_destroy(&record->cgroup_paths, err) < 0)
+    if (fault_point("delete: remove the cgroups", err) < 0 ||
+        (record->cgroup_paths.count && cgroup_destroy(&record->cgroup_paths, err) < 0))
         return -1;
     if (intel_rdt_remove(record->intel_rdt_path, err) < 0)
         return -1;
+    if (fault_point("delete: poststop hooks", err) < 0)
+        return -1;
     run_poststop_hooks(c);
+    if (fault_point("delete: remove the state", err) < 0)
+        return -1;
     return container_remove_state(c, err);
 }
 

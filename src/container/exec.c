@@ -31,6 +31,7 @@
 #include "../linux/proc.h"
 #include "../linux/sched.h"
 #include "../linux/seccomp.h"
+#include "../fault.h"
 #include "../log.h"
 #include "../util.h"
 #include "console-proxy.h"
@@ -442,9 +443,12 @@ static int start_proxy(struct exec_context *ctx, struct console_proxy *proxy, st
 static int timed_step(struct exec_context *ctx, const char *name,
                       int (*step)(struct exec_context *ctx, struct error *err), struct error *err)
 {
+    char point[96];
     unsigned long long started = log_clock();
-    int result = step(ctx, err);
+    int result;
 
+    snprintf(point, sizeof point, "exec: %s", name);
+    result = fault_point(point, err) < 0 ? -1 : step(ctx, err);
     log_step(started, "exec", name, result);
     return result;
 }

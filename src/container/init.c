@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../fault.h"
 #include "../hooks/hooks.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
@@ -126,17 +127,18 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     /* Like runc: the container gets a session of its own, detached from our terminal. */
     if (setsid() < 0)
         return error_set(err, errno, "setsid");
-    if (setup_namespaces(config, err) < 0 || setup_uts(spec, err) < 0 ||
-        setup_keyring(config, err) < 0)
+    if (fault_point("init: namespaces", err) < 0 || setup_namespaces(config, err) < 0 ||
+        setup_uts(spec, err) < 0 || setup_keyring(config, err) < 0)
         return -1;
     /* The attr files are opened while /proc is still the host's (CVE-2019-16884). */
     if (lsm_open(process, &labels, err) < 0)
         return -1;
-    if (spec_find_namespace(spec, SPEC_NS_MOUNT) && setup_filesystem(config, err) < 0)
+    if (fault_point("init: rootfs and mounts", err) < 0 ||
+        (spec_find_namespace(spec, SPEC_NS_MOUNT) && setup_filesystem(config, err) < 0))
         return -1;
     if (config->console_fd >= 0 && setup_terminal(config, err) < 0)
         return -1;
-    if (process_apply_rlimits(process, err) < 0)
+    if (fault_point("init: process", err) < 0 || process_apply_rlimits(process, err) < 0)
         return -1;
     /* rootfs_setup() made a missing cwd, inside the root as runc does. */
     process_env_add_home((char ***)&config->envp, process->user.uid);

@@ -7,6 +7,7 @@
 
 #include "../hooks/hooks.h"
 #include "../linux/proc.h"
+#include "../fault.h"
 #include "../log.h"
 #include "../util.h"
 #include "container.h"
@@ -71,11 +72,13 @@ int container_start(const char *root, const char *id, struct error *err)
     default:
         return error_set(err, 0, "cannot start an already running container");
     }
-    if (release_init(c, err) < 0)
+    if (fault_point("start: release the init", err) < 0 || release_init(c, err) < 0)
         return -1;
     free(c->record->status);
     c->record->status = xstrdup("running");
-    if (container_save(c, err) < 0)
+    if (fault_point("start: write state.json", err) < 0 || container_save(c, err) < 0)
+        return -1;
+    if (fault_point("start: poststart hooks", err) < 0)
         return -1;
     run_poststart_hooks(c);
     return 0;
