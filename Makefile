@@ -4,6 +4,8 @@
 #   make demo       deps + build + busybox bundle + run a real container
 #   make check      every test (unit, integration, differential against runc)
 #   make check SANITIZE=1   the same under ASan+UBSan
+#   make fuzz       libFuzzer harnesses of the config.json/process.json/resources parsers
+#                   (clang, ASan+UBSan) in build-fuzz; tests/integration/fuzz.sh runs them
 #   make man        the manual pages (docs/man/*.md, go-md2man) in build/man
 #   make install    PREFIX=/usr/local DESTDIR=: binary, man pages, bash completion, docs
 #   make deb        build/runc-go_<version>_<arch>.deb (DEB_OUT=dir to put it elsewhere;
@@ -64,7 +66,7 @@ DOCS := $(wildcard docs/*.md)
 DEB_OUT ?= $(BUILD)
 
 .PHONY: all deps demo bundle check unit integration man install uninstall deb clean format \
-	format-check bench
+	format-check bench fuzz
 
 all: $(BIN)
 
@@ -103,6 +105,35 @@ check: $(BIN) $(UNIT_BIN)
 bench: $(BIN)
 	./bench/run.sh $(BUILD)
 
+# The fuzz build: the library compiled again with clang, coverage instrumentation and the
+# sanitizers, in its own directory; each tests/fuzz/fuzz_*.c links it with libFuzzer.
+# Dynamic libraries (the sanitizers need them); no -Werror: a clang-only warning in src/
+# must not hide the harnesses.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	-DRUNC_GO_VERSION='"$(VERSION)"' -DRUNC_GO_COMMIT='"$(COMMIT)"' -MMD -MP $(FUZZ_SAN)
+FUZZ_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lseccomp -lcap)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz: $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/librunc-go.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/librunc-go.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -iquote src -o $@ $< $(FUZZ_BUILD)/librunc-go.a \
+		$(FUZZ_LIBS)
+
 man: $(MAN)
 
 $(BUILD)/man/%.8: docs/man/%.8.md
@@ -136,4 +167,4 @@ format-check:
 clean:
 	rm -rf build build-sanitize
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

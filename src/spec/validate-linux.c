@@ -218,6 +218,12 @@ static int validate_resource_values(const struct spec_resources *r, const char *
                             "linux.resources.memory.swap: %lld is below memory.limit %lld "
                             "(swap counts memory plus swap: use at least the limit, or -1)",
                             (long long)m->swap, (long long)m->limit);
+    /* v1's cpu.shares range, and the one runc's shares -> cpu.weight conversion assumes. */
+    if (c->has_shares && c->shares != 0 && (c->shares < 2 || c->shares > 262144))
+        return spec_invalid(err, file,
+                            "linux.resources.cpu.shares: the minimum allowed cpu-shares is 2, the "
+                            "maximum 262144 (got %llu)",
+                            (unsigned long long)c->shares);
     if (c->has_period && c->period != 0 && (c->period < 1000 || c->period > 1000000))
         return spec_invalid(err, file,
                             "linux.resources.cpu.period: %llu is out of range (the kernel takes "

@@ -13,7 +13,17 @@
 # then: SIGTERM, then SIGKILL after a timeout. They also get a parent-death
 # SIGTERM, so a script killed with SIGKILL does not leave them running.
 #
+# Every test runs twice in the same run, against the same engine: once with
+# the runtime under test (RUNTIME, known to the engine as "runc-go"; result
+# lines <script>/<test>) and once, as a control, with Debian's runc (RUNC,
+# known to the engine as "runc-ref"; result lines
+# <script>/control-runc/<test>). A check that fails with runc as well is
+# said to on the runtime's FAIL line; a control failure that is runc's own
+# (listed by the script in ENGINE_CONTROL_KNOWN) is a SKIP with the reason.
+#
 # Environment:
+#   ENGINE_CONTROL  the control runtime (default $RUNC); empty: no control
+#                   run (nor when it is RUNTIME itself)
 #   ENGINE_TIMEOUT  seconds allowed for one engine command (default 60)
 #   ENGINE_KEEP=1   copy the daemons' logs and configs to
 #                   ${TMPDIR:-/tmp}/rgo-<script>-logs.<pid> before the
@@ -23,7 +33,14 @@ ENGINE_DIR=$TEST_TMP/e
 ENGINE_OUTER_TMP=${TMPDIR:-/tmp}
 ENGINE_CGROUP=/rgo-$SCRIPT_NAME-$$
 ENGINE_TIMEOUT=${ENGINE_TIMEOUT:-60}
+ENGINE_CONTROL=${ENGINE_CONTROL-$RUNC}
+# the name the engine knows the runtime of the running test by: runc-go
+# (RUNTIME) or runc-ref (ENGINE_CONTROL, in the control runs)
+ENGINE_RT=runc-go
+# test_<name> -> why runc fails it: its control run is a SKIP, not a FAIL
+declare -A ENGINE_CONTROL_KNOWN=()
 ENGINE_PIDS=()
+ENGINE_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # host paths the engines write whatever their flags say, shared by the
 # engine scripts running at once (see engine_note_host_paths)
 ENGINE_SHARED=$CACHE/engines
@@ -412,6 +429,68 @@ trap 'engine_cleanup; cleanup_all' EXIT
 
 # ------------------------------------------------------------------ runner
 
+# engine_has_control: the control runtime is there and is not RUNTIME.
+engine_has_control() {
+	[[ -n $ENGINE_CONTROL && -x $ENGINE_CONTROL && ! $ENGINE_CONTROL -ef $RUNTIME ]]
+}
+
+# engine_run_one KIND FUNCTION NAME: run one test in a subshell with the
+# runtime of KIND (test or control); its result lines on stdout.
+engine_run_one() {
+	local kind=$1 fn=$2 name=$3 rc
+	(
+		TEST_NAME=$name
+		SUB_FAILED=0
+		if [[ $kind == control ]]; then
+			RUNTIME=$ENGINE_CONTROL
+			ENGINE_RT=runc-ref
+		fi
+		# the script's hook that rebuilds its command lines for ENGINE_RT
+		if declare -F engine_select >/dev/null; then engine_select; fi
+		"$fn"
+		[[ $SUB_FAILED -eq 0 ]] || exit $FAIL_RC
+	)
+	rc=$?
+	case $rc in
+	0) echo "PASS $name" ;;
+	"$SKIP_RC" | "$FAIL_RC") ;;
+	*) echo "FAIL $name: test exited with status $rc" ;;
+	esac
+	# what the test left running goes before the next one (names are reused)
+	[[ -n ${ENGINE_PRE_STOP:-} ]] && "$ENGINE_PRE_STOP" >/dev/null 2>&1
+	rm -rf --one-file-system "$TEST_TMP"/out.* "$TEST_TMP"/err.*
+	return 0
+}
+
+# engine_run_tests: every test_* function of the script, in file order,
+# with the runtime under test and then with the control; exit status 1 if
+# a result line is a FAIL.
+engine_run_tests() {
+	local fn base name kinds=(test) t0 res_test res_ctl known failed=0
+	engine_has_control && kinds+=(control)
+	echo "# $SCRIPT_NAME: runtime $RUNTIME, control ${ENGINE_CONTROL:-none}$(engine_has_control || echo ' (not run)')" >&2
+	for fn in $(grep -oE '^test_[A-Za-z0-9_]+' "$0"); do
+		base=${fn#test_}
+		[[ -z ${TEST_FILTER:-} || $SCRIPT_NAME/$base =~ $TEST_FILTER ]] || continue
+		t0=$SECONDS
+		res_test=$(engine_run_one test "$fn" "$SCRIPT_NAME/$base")
+		res_ctl=""
+		if [[ ${#kinds[@]} -eq 2 ]]; then
+			res_ctl=$(engine_run_one control "$fn" "$SCRIPT_NAME/control-runc/$base")
+			if grep -q '^FAIL ' <<<"$res_ctl"; then
+				res_test=$(sed -E '/^FAIL /s|$| [the runc control fails this too]|' <<<"$res_test")
+				known=${ENGINE_CONTROL_KNOWN[$fn]:-}
+				[[ -z $known ]] ||
+					res_ctl=$(sed -E "s|^FAIL ([^:]*): |SKIP \1: runc fails this too ($known): |" <<<"$res_ctl")
+			fi
+		fi
+		echo "# $SCRIPT_NAME/$base: $((SECONDS - t0)) s" >&2
+		printf '%s\n' "$res_test" ${res_ctl:+"$res_ctl"}
+		grep -q '^FAIL ' <<<"$res_test"$'\n'"$res_ctl" && failed=1
+	done
+	return $failed
+}
+
 # engine_main START_FUNCTION: run the script's tests against an engine that
 # START_FUNCTION starts (in this shell). If it returns non-zero: one SKIP
 # line with the reason it sets in ENGINE_SKIP (the engine cannot run here),
@@ -445,7 +524,7 @@ engine_main() {
 	fi
 	echo "# $SCRIPT_NAME: engine ready in $((SECONDS - t0)) s" >&2
 	local rc=0
-	run_tests || rc=1
+	engine_run_tests || rc=1
 	echo "# $SCRIPT_NAME: tests done at $((SECONDS - t0)) s" >&2
 	engine_cleanup
 	local left
