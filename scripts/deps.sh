@@ -8,6 +8,8 @@ PACKAGES=(
 	gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev
 	busybox-static runc crun jq iproute2 tmux python3-jsonschema
 	coreutils util-linux procps clang-format
+	# the fuzz harnesses (make fuzz, tests/integration/fuzz.sh): libFuzzer and the sanitizers
+	clang
 	# man pages, bash completion and the .deb (make man, make deb; tests man, completion, packaging)
 	go-md2man man-db bash-completion dpkg-dev
 	# engine tests (tests/integration/engine-*.sh start them privately):

@@ -17,9 +17,11 @@
 # the runtime under test (RUNTIME, known to the engine as "runc-go"; result
 # lines <script>/<test>) and once, as a control, with Debian's runc (RUNC,
 # known to the engine as "runc-ref"; result lines
-# <script>/control-runc/<test>). A check that fails with runc as well is
-# said to on the runtime's FAIL line; a control failure that is runc's own
-# (listed by the script in ENGINE_CONTROL_KNOWN) is a SKIP with the reason.
+# <script>/control-runc/<test>). When the control fails too, the runtime's
+# FAIL line says so; when the script lists the test in ENGINE_CONTROL_KNOWN
+# (a failure of the engine on this host, whatever the runtime), both FAIL
+# lines become SKIPs that give the reason and the failure. A test that
+# fails with runc-go alone is a FAIL.
 #
 # Environment:
 #   ENGINE_CONTROL  the control runtime (default $RUNC); empty: no control
@@ -94,6 +96,112 @@ engine_hint() {
 		echo "[runtime feature: terminal (--console-socket / process.terminal)]"
 	fi
 }
+
+# ------------------------------------------------------- shared checks
+
+# engine_it_session WHAT CMD...: CMD (an engine's `run -it ... sh` or
+# `exec -it ... sh`) on a new pty, as a user at a terminal: wait for the
+# shell's prompt, type a command and see its output (42-ok: only the shell
+# can print that, the echo of the typed line says $((40+2))), type `exit 3`;
+# fail unless CMD then exits 3.
+engine_it_session() {
+	local what=$1
+	shift
+	command -v python3 >/dev/null || skip "python3 is not installed (the pty driver needs it)"
+	ecmd python3 "$ENGINE_HERE/pty-drive.py" --timeout 30 \
+		'expect=[#$] ' 'send=echo $((40+2))-ok\r' 'expect=42-ok' 'send=exit 3\r' -- "$@"
+	[[ $RC -ne 124 ]] || fail "$what through a pty: $ERR"
+	[[ $RC -eq 3 ]] || fail "$what through a pty: expected exit 3 after 'exit 3', got $RC: $(tail -c 300 <<<"$OUT") $ERR $(engine_hint "$ERR $OUT")"
+}
+
+# engine_random_file FILE: 1 MiB of random bytes (every byte value).
+engine_random_file() { head -c 1048576 /dev/urandom >"$1"; }
+
+# engine_assert_same_bytes WHAT EXPECTED ACTUAL: the two files are equal.
+engine_assert_same_bytes() {
+	cmp -s "$2" "$3" ||
+		fail "$1: not byte-exact: sent $(stat -c %s "$2") bytes ($(sha256_of "$2" | cut -c1-12)), got $(stat -c %s "$3" 2>/dev/null) ($(sha256_of "$3" 2>/dev/null | cut -c1-12))"
+}
+
+# engine_seccomp_profile FILE: a profile that allows everything but mkdir
+# (EPERM). The same JSON is Docker's and podman's profile format and an OCI
+# linux.seccomp object (ctr --seccomp-profile).
+engine_seccomp_profile() {
+	cat >"$1" <<-'EOF'
+		{
+		  "defaultAction": "SCMP_ACT_ALLOW",
+		  "syscalls": [
+		    {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}
+		  ]
+		}
+	EOF
+}
+
+# The command a container runs for the pause checks: a counter in /tmp/n,
+# read from the host through /proc/<pid>/root (works while frozen).
+COUNTER_SH='i=0; while :; do i=$((i + 1)); echo $i >/tmp/n.new; mv /tmp/n.new /tmp/n; sleep 0.1; done'
+
+counter_of() { cat "/proc/$1/root/tmp/n" 2>/dev/null; }
+
+# engine_assert_counting WHAT PID: the counter of PID's container moves.
+engine_assert_counting() {
+	local a b i
+	a=$(counter_of "$2")
+	for ((i = 0; i < 30; i++)); do
+		sleep 0.1
+		b=$(counter_of "$2")
+		[[ -n $b && $b != "$a" ]] && return 0
+	done
+	fail "$1: the container's counter stayed at '$b' for 3 s (expected it running)"
+}
+
+# engine_assert_frozen WHAT PID: the counter stands still for 0.6 s and the
+# freezer says FROZEN (v1 freezer.state; v2 cgroup.events "frozen 1").
+engine_assert_frozen() {
+	local a b file
+	a=$(counter_of "$2")
+	sleep 0.6
+	b=$(counter_of "$2")
+	[[ -n $a && $a == "$b" ]] || fail "$1: the container's counter moved from '$a' to '$b' (expected it frozen)"
+	file=$(host_cgroup_file freezer freezer.state cgroup.events "$2")
+	if [[ $file == */cgroup.events ]]; then
+		grep -qx 'frozen 1' "$file" || fail "$1: $file: $(tr '\n' ' ' <"$file" 2>&1), expected 'frozen 1'"
+	else
+		assert_eq "$1: $file" FROZEN "$(cat "$file" 2>&1)"
+	fi
+}
+
+# engine_assert_net_raw_only WHAT STATUS: STATUS (a container's
+# /proc/self/status) has CapEff 0x2000 (CAP_NET_RAW alone), CapBnd too.
+engine_assert_net_raw_only() {
+	local eff bnd
+	eff=$(sed -n 's/^CapEff:[[:space:]]*//p' <<<"$2")
+	bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' <<<"$2")
+	assert_eq "$1: CapEff (CAP_NET_RAW only)" 0000000000002000 "$eff"
+	assert_eq "$1: CapBnd (CAP_NET_RAW only)" 0000000000002000 "$bnd"
+}
+
+# host_cgroup_file CONTROLLER V1FILE V2FILE PID: the host path of a cgroup
+# file of process PID (v1 hierarchy of CONTROLLER, or the unified one)
+host_cgroup_file() {
+	local path
+	if [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		path=$(sed -n 's/^0::\(.*\)/\1/p' "/proc/$4/cgroup")
+		echo "/sys/fs/cgroup$path/$3"
+	else
+		path=$(awk -F: -v c="$1" '{n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3}' "/proc/$4/cgroup")
+		echo "/sys/fs/cgroup/$1$path/$2"
+	fi
+}
+
+# The command of the OOM checks: doubles a string until the memory limit
+# kills it (busybox awk; pid 1 of the container, so its status is 137).
+OOM_ARGS=(sh -c 'sleep 1; exec awk "BEGIN { s = \"0123456789abcdef\"; while (1) s = s s }"')
+
+# A command each test runs in the container to see its namespaces against
+# the host's: "pid:[N] net:[N]".
+NS_SH='echo $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/net)'
+host_ns() { readlink "/proc/self/ns/$1"; }
 
 # --------------------------------------------------------------- install
 
@@ -321,8 +429,10 @@ engine_stop() {
 # command line names a path in ENGINE_DIR (a daemon's own children such as
 # dockerd's containerd, the shims, conmon, podman's exit commands: they all
 # carry our private paths), and those in a cgroup under ENGINE_CGROUP (the
-# containers). Never this shell. (The pattern files' own path must not
-# contain ENGINE_DIR/, or the grep would find itself.)
+# containers), and those in the script's private network namespace
+# ENGINE_NETNS ("net:[inode]", if it made one). Never this shell. (The
+# pattern files' own path must not contain ENGINE_DIR/, or the grep would
+# find itself.)
 engine_leftover_pids() {
 	local pat=$TEST_TMP/pat-engine.$BASHPID
 	printf '%s/\n' "$ENGINE_DIR" >"$pat.dir"
@@ -330,6 +440,10 @@ engine_leftover_pids() {
 	{
 		grep -lazF -f "$pat.dir" /proc/[0-9]*/cmdline
 		grep -lF -f "$pat.cg" /proc/[0-9]*/cgroup
+		if [[ -n ${ENGINE_NETNS:-} ]]; then
+			local glob=${ENGINE_NETNS//[/\\[}
+			find /proc/[0-9]*/ns -maxdepth 1 -name net -lname "${glob//]/\\]}" -printf '%h\n'
+		fi
 	} 2>/dev/null | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | sort -un |
 		grep -vxF -e "$$" -e "$BASHPID" | while read -r pid; do
 		# a zombie holds nothing but its pid; its reaper (the host's
@@ -421,11 +535,46 @@ engine_leftovers() {
 	[[ -n $x ]] && what+=("mounts: $x")
 	x=$(engine_cgroup_dirs | tr '\n' ' ')
 	[[ -n $x ]] && what+=("cgroups: $x")
+	x=$(engine_state_dirs | tr '\n' ' ')
+	[[ -n $x ]] && what+=("runtime state: $x")
 	[[ ${#what[@]} -gt 0 ]] && echo "${what[*]}"
 	return 0
 }
 
-trap 'engine_cleanup; cleanup_all' EXIT
+# ENGINE_STATE_ROOTS: runtime roots outside ENGINE_DIR that the engine
+# uses (podman: the runtimes' default roots), "RUNTIME_PATH ROOT" each.
+ENGINE_STATE_ROOTS=()
+
+# engine_state_dirs [ENTRY...]: the state dirs in ENGINE_STATE_ROOTS (or
+# the ENTRYs given) of this script's containers (a file in them names a path
+# in ENGINE_DIR: the bundle, the rootfs), "ROOT/ID" each.
+engine_state_dirs() {
+	local e root d
+	[[ $# -gt 0 ]] || set -- "${ENGINE_STATE_ROOTS[@]}"
+	for e in "$@"; do
+		root=${e#* }
+		for d in "$root"/*/; do
+			[[ -d $d ]] || continue
+			grep -lqsF "$ENGINE_DIR/" "$d"* 2>/dev/null && echo "${d%/}"
+		done
+	done
+}
+
+# engine_purge_state: delete what engine_state_dirs finds, with its
+# runtime's delete --force, then by hand.
+engine_purge_state() {
+	local e rt root d
+	for e in "${ENGINE_STATE_ROOTS[@]}"; do
+		rt=${e%% *} root=${e#* }
+		for d in $(engine_state_dirs "$e"); do
+			timeout -k 2 10 "$rt" --root "$root" delete --force "$(basename "$d")" </dev/null >/dev/null 2>&1
+			[[ -d $d ]] && rm -rf --one-file-system "$d"
+		done
+	done
+	return 0
+}
+
+trap 'engine_cleanup; engine_purge_state; cleanup_all' EXIT
 
 # ------------------------------------------------------------------ runner
 
@@ -477,11 +626,12 @@ engine_run_tests() {
 		res_ctl=""
 		if [[ ${#kinds[@]} -eq 2 ]]; then
 			res_ctl=$(engine_run_one control "$fn" "$SCRIPT_NAME/control-runc/$base")
-			if grep -q '^FAIL ' <<<"$res_ctl"; then
+			known=${ENGINE_CONTROL_KNOWN[$fn]:-}
+			if grep -q '^FAIL ' <<<"$res_ctl" && [[ -n $known ]]; then
+				res_ctl=$(sed -E "s|^FAIL ([^:]*): |SKIP \1: fails with runc too, $known: |" <<<"$res_ctl")
+				res_test=$(sed -E "s|^FAIL ([^:]*): |SKIP \1: fails with runc too, $known: |" <<<"$res_test")
+			elif grep -q '^FAIL ' <<<"$res_ctl"; then
 				res_test=$(sed -E '/^FAIL /s|$| [the runc control fails this too]|' <<<"$res_test")
-				known=${ENGINE_CONTROL_KNOWN[$fn]:-}
-				[[ -z $known ]] ||
-					res_ctl=$(sed -E "s|^FAIL ([^:]*): |SKIP \1: runc fails this too ($known): |" <<<"$res_ctl")
 			fi
 		fi
 		echo "# $SCRIPT_NAME/$base: $((SECONDS - t0)) s" >&2
@@ -531,6 +681,7 @@ engine_main() {
 	left=$(engine_leftovers)
 	if [[ -n $left ]]; then
 		echo "FAIL $SCRIPT_NAME/cleanup: the engine left $left"
+		engine_purge_state
 		rc=1
 	else
 		echo "PASS $SCRIPT_NAME/cleanup"

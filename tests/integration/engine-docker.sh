@@ -2,126 +2,18 @@
 # Docker drives runc-go unchanged: a private dockerd (Debian's docker.io, with
 # the containerd it spawns itself) on its own socket, data root and exec
 # root, runc-go added with --add-runtime, containers run with --runtime
-# runc-go on a busybox image imported from a rootfs tar. The daemon is
+# runc-go on a busybox image imported from a rootfs tar; every test runs
+# again with Debian's runc (--runtime runc-ref) as a control. The daemon is
 # started once for the script and stopped at the end; see
-# tests/engines/lib-engines.sh and docs/engines.md.
+# tests/engines/lib-docker.sh, lib-engines.sh and docs/engines.md.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../engines/lib-engines.sh"
+source "$(dirname "$0")/../engines/lib-docker.sh"
 
-DOCKER=/usr/bin/docker # /usr/local/bin/docker may be another client
-DOCKERD=/usr/sbin/dockerd
-SOCK=$ENGINE_DIR/docker.sock
-IMAGE=bbx:latest
-# dockerd 20.10 passes --root <exec-root>/runtime-runc/<containerd namespace>
-# for every runtime of the io.containerd.runc.v2 shim, ours included
-RUNTIME_ROOT=$ENGINE_DIR/exec/runtime-runc/moby
-# the client's own config (otherwise /root/.docker)
-export DOCKER_CONFIG=$ENGINE_DIR/client
-
-dk() { ecmd "$DOCKER" -H "unix://$SOCK" "$@"; }
-dk_in() { ecmd_in "$1" "$DOCKER" -H "unix://$SOCK" "${@:2}"; }
-
-# dk_ok ARGS...: docker ARGS, fail the test unless it exits 0.
-dk_ok() { ecmd_ok "docker $*" "$DOCKER" -H "unix://$SOCK" "$@"; }
-
-# what every `docker run` here passes
-RUN=(run --runtime runc-go --network none)
-
-start_docker() {
-	ENGINE_SKIP=$(engine_require "$DOCKERD" "$DOCKER" containerd containerd-shim-runc-v2)
-	[[ -z $ENGINE_SKIP ]] || return 1
-	engine_image_rootfs "$ENGINE_DIR/img" || { ENGINE_FAIL="cannot build the busybox rootfs"; return 1; }
-	# dockerd and its containerd write these whatever the flags say
-	engine_note_host_paths /etc/docker/key.json /run/docker /run/docker/plugins \
-		/run/containerd /run/containerd/s /opt/containerd /opt/containerd/bin /opt/containerd/lib
-	echo '{}' >"$ENGINE_DIR/daemon.json"
-	local driver log=$ENGINE_DIR/dockerd.log why=""
-	for driver in overlay2 vfs; do
-		rm -rf "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
-		echo "=== dockerd --storage-driver $driver" >>"$log"
-		engine_spawn "$log" "$DOCKERD" \
-			--config-file "$ENGINE_DIR/daemon.json" \
-			--host "unix://$SOCK" \
-			--data-root "$ENGINE_DIR/data" \
-			--exec-root "$ENGINE_DIR/exec" \
-			--pidfile "$ENGINE_DIR/docker.pid" \
-			--add-runtime "runc-go=$RUNTIME" \
-			--exec-opt native.cgroupdriver=cgroupfs \
-			--cgroup-parent "$ENGINE_CGROUP" \
-			--storage-driver "$driver" \
-			--iptables=false --ip-forward=false --ip-masq=false \
-			--bridge=none --userland-proxy=false
-		if engine_wait_ready 60 "$ENGINE_PID" "$DOCKER" -H "unix://$SOCK" version; then
-			DOCKER_DRIVER=$driver
-			break
-		fi
-		why+="$driver: dockerd $ENGINE_WHY: $(engine_log_errors "$log"); "
-		engine_stop "$ENGINE_PID" 10
-		unset 'ENGINE_PIDS[-1]'
-		local m
-		for m in $(engine_mounts); do umount -l "$m" 2>/dev/null; done
-	done
-	if [[ -z ${DOCKER_DRIVER:-} ]]; then
-		ENGINE_SKIP="dockerd did not start with the overlay2 nor the vfs storage driver: $why"
-		return 1
-	fi
-	echo "# dockerd ready, storage driver $DOCKER_DRIVER" >&2
-	ecmd "$DOCKER" -H "unix://$SOCK" import "$ENGINE_DIR/img/rootfs.tar" "$IMAGE"
-	[[ $RC -eq 0 ]] || { ENGINE_FAIL="docker import exited $RC: $ERR"; return 1; }
-	ENGINE_PRE_STOP=docker_remove_all
-}
-
-docker_remove_all() {
-	local ids
-	ids=$(timeout 20 "$DOCKER" -H "unix://$SOCK" ps -aq 2>/dev/null)
-	[[ -n $ids ]] && timeout -k 5 60 "$DOCKER" -H "unix://$SOCK" rm -f $ids
-}
-
-# dk_run_fg ARGS...: `docker run --rm` in the foreground; fail on a docker
-# error (exit 125: the daemon or the runtime failed, not the process)
-dk_run_fg() {
-	dk "${RUN[@]}" --rm "$@"
-	[[ $RC -ne 125 && $RC -ne 124 ]] || fail "docker run $* exited $RC: $ERR $(engine_hint "$ERR")"
-}
-
-# start_detached NAME ARGS...: `docker run -d --name NAME ARGS`; sets CID
-start_detached() {
-	local name=$1
-	shift
-	dk "${RUN[@]}" -d --name "$name" "$@"
-	[[ $RC -eq 0 ]] || fail "docker run -d $* exited $RC: $ERR $(engine_hint "$ERR")"
-	CID=$OUT
-}
-
-inspect() { # inspect NAME FORMAT: sets VAL
-	dk inspect -f "$2" "$1"
-	[[ $RC -eq 0 ]] || fail "docker inspect $1 exited $RC: $ERR"
-	VAL=$OUT
-}
-
-# wait_docker_status NAME STATUS: poll until the container's state is STATUS
-wait_docker_status() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		inspect "$1" '{{.State.Status}}'
-		[[ $VAL == "$2" ]] && return 0
-		sleep 0.1
-	done
-	fail "$1: status stayed '$VAL', expected '$2'"
-}
-
-# host_cgroup_file CONTROLLER V1FILE V2FILE PID: the host path of a cgroup
-# file of process PID (v1 hierarchy of CONTROLLER, or the unified one)
-host_cgroup_file() {
-	local path
-	if [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; then
-		path=$(sed -n 's/^0::\(.*\)/\1/p' "/proc/$4/cgroup")
-		echo "/sys/fs/cgroup$path/$3"
-	else
-		path=$(awk -F: -v c="$1" '{n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3}' "/proc/$4/cgroup")
-		echo "/sys/fs/cgroup/$1$path/$2"
-	fi
-}
+# the host's default bridge, iptables and forwarding stay untouched:
+# engine-docker-network.sh runs a dockerd with them in a private netns
+DOCKERD_NET_FLAGS=(--iptables=false --ip-forward=false --ip-masq=false
+	--bridge=none --userland-proxy=false)
 
 # ------------------------------------------------------------------ tests
 
@@ -132,8 +24,8 @@ test_run_echo() {
 }
 
 test_exit_code() {
-	dk_run_fg "$IMAGE" sh -c 'exit 3'
-	expect_rc 3 "docker run sh -c 'exit 3'"
+	dk_run_fg "$IMAGE" sh -c 'exit 42'
+	expect_rc 42 "docker run sh -c 'exit 42'"
 }
 
 # Docker turns a start error naming "no such file or directory" into exit
@@ -156,10 +48,26 @@ test_stdin() {
 	assert_eq "stdout" through-stdin "$OUT"
 }
 
+# 1 MiB of random bytes through `docker run -i` and back, byte for byte
+test_stdin_1mib() {
+	local in=$ENGINE_DIR/stdin.$ENGINE_RT out=$ENGINE_DIR/stdout.$ENGINE_RT
+	engine_random_file "$in"
+	timeout -k 5 "$ENGINE_TIMEOUT" "$DOCKER" -H "unix://$SOCK" "${RUN[@]}" --rm -i "$IMAGE" cat \
+		<"$in" >"$out" 2>"$TEST_TMP/err.$BASHPID"
+	RC=$?
+	[[ $RC -eq 0 ]] || fail "docker run -i cat <1 MiB exited $RC: $(cat "$TEST_TMP/err.$BASHPID")"
+	engine_assert_same_bytes "docker run -i cat" "$in" "$out"
+}
+
+# docker run -it: a shell on a pty, driven as a user would
+test_run_it() {
+	engine_it_session "docker run -it sh" "$DOCKER" -H "unix://$SOCK" "${RUN[@]}" --rm -it "$IMAGE" sh
+}
+
 test_env_workdir_user() {
-	dk_run_fg -e FOO=bar -w /tmp -u 1000:1000 "$IMAGE" sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"'
+	dk_run_fg -e FOO=bar -w /tmp -u 1000:1000 "$IMAGE" sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g) $(id -G)"'
 	expect_rc 0 "docker run -e -w -u"
-	assert_eq "env, cwd, uid:gid" "bar /tmp 1000:1000" "$OUT"
+	assert_eq "env, cwd, uid:gid, groups" "bar /tmp 1000:1000 1000" "$OUT"
 	dk_run_fg -u user "$IMAGE" sh -c 'echo "$(id -un) $HOME"'
 	expect_rc 0 "docker run -u user"
 	assert_eq "user by name, HOME" "user /home/user" "$OUT"
@@ -180,6 +88,7 @@ test_detached_exec_stop_rm() {
 	dk_in "exec-stdin" exec -i rgo-det cat
 	expect_rc 0 "docker exec -i cat"
 	assert_eq "exec stdin" exec-stdin "$OUT"
+	engine_it_session "docker exec -it sh" "$DOCKER" -H "unix://$SOCK" exec -it rgo-det sh
 	dk_ok logs rgo-det
 	assert_eq "docker logs" started "$OUT"
 	dk_ok stop -t 20 rgo-det
@@ -187,6 +96,17 @@ test_detached_exec_stop_rm() {
 	assert_eq "exit code after docker stop (the TERM trap's)" 42 "$VAL"
 	dk_ok rm rgo-det
 	[[ ! -e $RUNTIME_ROOT/$CID ]] || fail "runtime state $RUNTIME_ROOT/$CID left after docker rm"
+}
+
+# a process that ignores SIGTERM gets SIGKILL when the stop timeout ends
+test_stop_timeout_kill() {
+	start_detached rgo-stopk "$IMAGE" sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+	wait_docker_status rgo-stopk running
+	local t0=$SECONDS
+	dk_ok stop -t 2 rgo-stopk
+	[[ $((SECONDS - t0)) -ge 1 ]] || fail "docker stop -t 2 returned after $((SECONDS - t0)) s: SIGTERM was not ignored"
+	inspect rgo-stopk '{{.State.ExitCode}}'
+	assert_eq "exit code after docker stop -t 2 of a TERM-ignoring process (SIGKILL)" 137 "$VAL"
 }
 
 test_restart() {
@@ -239,15 +159,22 @@ test_exec_tty() {
 	assert_contains "docker exec -t output" "$OUT" tty-ok
 }
 
+# paused: the container's counter stands still and the freezer says so;
+# unpaused: it counts again and exec works
 test_pause_unpause() {
-	start_detached rgo-pause "$IMAGE" sleep 1000
+	start_detached rgo-pause "$IMAGE" sh -c "$COUNTER_SH"
+	inspect rgo-pause '{{.State.Pid}}'
+	local pid=$VAL
+	engine_assert_counting "before docker pause" "$pid"
 	dk pause rgo-pause
 	[[ $RC -eq 0 ]] || fail "docker pause exited $RC: $ERR $(engine_hint "$ERR")"
 	inspect rgo-pause '{{.State.Status}}'
 	assert_eq "status after docker pause" paused "$VAL"
+	engine_assert_frozen "after docker pause" "$pid"
 	dk unpause rgo-pause
 	[[ $RC -eq 0 ]] || fail "docker unpause exited $RC: $ERR $(engine_hint "$ERR")"
 	wait_docker_status rgo-pause running
+	engine_assert_counting "after docker unpause" "$pid"
 	dk_ok exec rgo-pause echo unpaused
 	assert_eq "exec after unpause" unpaused "$OUT"
 }
@@ -257,6 +184,15 @@ test_top() {
 	dk top rgo-top
 	[[ $RC -eq 0 ]] || fail "docker top exited $RC: $ERR $(engine_hint "$ERR")"
 	assert_contains "docker top" "$OUT" "sleep 1000"
+}
+
+# docker stats reads the container's cgroup (through containerd's shim)
+test_stats() {
+	start_detached rgo-stats --memory 64m "$IMAGE" sleep 1000
+	dk stats --no-stream --format '{{.MemUsage}}|{{.PIDs}}' rgo-stats
+	[[ $RC -eq 0 ]] || fail "docker stats --no-stream exited $RC: $ERR"
+	[[ $OUT == *" / 64MiB|1" ]] || fail "docker stats: expected '<usage> / 64MiB|1' (memory / limit | pids), got '$OUT'"
+	[[ $OUT != "0B /"* ]] || fail "docker stats: memory usage 0: '$OUT'"
 }
 
 test_memory_limit() {
@@ -276,6 +212,15 @@ test_memory_limit() {
 	assert_eq "memory limit seen inside the container" 67108864 "$OUT"
 }
 
+# an allocation past --memory 64m: the kernel's OOM killer ends it (137),
+# and docker learns it from the cgroup (State.OOMKilled)
+test_memory_oom_kill() {
+	dk "${RUN[@]}" --name rgo-oom --memory 64m --memory-swap 64m "$IMAGE" "${OOM_ARGS[@]}"
+	[[ $RC -eq 137 ]] || fail "docker run --memory 64m of a growing awk: expected 137 (OOM-killed), got $RC: $ERR $(engine_hint "$ERR")"
+	inspect rgo-oom '{{.State.OOMKilled}}'
+	assert_eq "State.OOMKilled" true "$VAL"
+}
+
 test_pids_and_cpu_limits() {
 	start_detached rgo-lim --pids-limit 50 --cpus 0.5 --cpu-shares 512 "$IMAGE" sleep 1000
 	inspect rgo-lim '{{.State.Pid}}'
@@ -293,25 +238,6 @@ test_pids_and_cpu_limits() {
 	fi
 }
 
-# What `docker run` users lean on: bind mounts, tmpfs, a read-only root,
-# dropped capabilities, no-new-privileges, docker-init as pid 1.
-test_mounts_and_security() {
-	mkdir -p "$ENGINE_DIR/vol"
-	dk_run_fg -v "$ENGINE_DIR/vol:/data" --tmpfs /scratch --read-only "$IMAGE" \
-		sh -c 'echo in-volume >/data/f && touch /scratch/ok && ! touch /x 2>/dev/null && echo ok'
-	[[ $RC -eq 0 ]] || fail "docker run -v --tmpfs --read-only exited $RC: $ERR $OUT"
-	assert_eq "stdout" ok "$OUT"
-	assert_eq "file written through the bind mount" in-volume "$(cat "$ENGINE_DIR/vol/f" 2>&1)"
-	dk_run_fg --cap-drop ALL --security-opt no-new-privileges "$IMAGE" \
-		sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -s "\t " " "'
-	[[ $RC -eq 0 ]] || fail "docker run --cap-drop ALL exited $RC: $ERR"
-	assert_eq "capabilities, no_new_privs" "NoNewPrivs: 1 CapEff: 0000000000000000" \
-		"$(sort -r <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
-	dk_run_fg --init "$IMAGE" sh -c 'cat /proc/1/cmdline | tr "\0" " "'
-	[[ $RC -eq 0 ]] || fail "docker run --init exited $RC: $ERR"
-	assert_contains "pid 1 with --init" "$OUT" docker-init
-}
-
 test_update_memory() {
 	start_detached rgo-upd --memory 64m "$IMAGE" sleep 1000
 	inspect rgo-upd '{{.State.Pid}}'
@@ -320,6 +246,103 @@ test_update_memory() {
 	[[ $RC -eq 0 ]] || fail "docker update exited $RC: $ERR $(engine_hint "$ERR")"
 	file=$(host_cgroup_file memory memory.limit_in_bytes memory.max "$pid")
 	assert_eq "$file after docker update" 134217728 "$(cat "$file")"
+}
+
+# a bind volume read and written from the container; --tmpfs /run
+test_volume_and_tmpfs() {
+	local vol=$ENGINE_DIR/vol.$ENGINE_RT
+	mkdir -p "$vol"
+	echo from-host >"$vol/in"
+	dk_run_fg -v "$vol:/data" --tmpfs /run "$IMAGE" sh -c \
+		'cat /data/in && echo from-container >/data/out &&
+		 grep " /run " /proc/mounts | cut -d" " -f3 && echo x >/run/f && cat /run/f'
+	[[ $RC -eq 0 ]] || fail "docker run -v --tmpfs /run exited $RC: $ERR $OUT"
+	assert_eq "host file read, /run's type, /run written" "from-host tmpfs x" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
+	assert_eq "file written through the bind mount" from-container "$(cat "$vol/out" 2>&1)"
+}
+
+test_read_only() {
+	dk_run_fg --read-only "$IMAGE" sh -c 'touch /x 2>&1; echo rc=$?'
+	assert_contains "docker run --read-only: touch /x" "$OUT" "Read-only file system"
+	assert_contains "docker run --read-only: touch /x" "$OUT" "rc=1"
+}
+
+# --cap-drop ALL --cap-add NET_RAW: only CAP_NET_RAW, and CAP_CHOWN is gone
+test_caps() {
+	dk_run_fg --cap-drop ALL --cap-add NET_RAW "$IMAGE" sh -c \
+		'cat /proc/self/status; touch /tmp/f; chown 1 /tmp/f 2>/dev/null && echo chown-worked || echo chown-denied'
+	[[ $RC -eq 0 ]] || fail "docker run --cap-drop ALL --cap-add NET_RAW exited $RC: $ERR"
+	engine_assert_net_raw_only "docker run --cap-drop ALL --cap-add NET_RAW" "$OUT"
+	assert_contains "chown without CAP_CHOWN" "$OUT" chown-denied
+	dk_run_fg --cap-drop ALL --security-opt no-new-privileges "$IMAGE" \
+		sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status | tr -s "\t " " "'
+	[[ $RC -eq 0 ]] || fail "docker run --cap-drop ALL exited $RC: $ERR"
+	assert_eq "capabilities, no_new_privs" "NoNewPrivs: 1 CapEff: 0000000000000000" \
+		"$(sort -r <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+test_seccomp_profile() {
+	local prof=$ENGINE_DIR/seccomp-no-mkdir.json
+	engine_seccomp_profile "$prof"
+	dk_run_fg --security-opt "seccomp=$prof" "$IMAGE" sh -c \
+		'touch /tmp/f && echo touch-ok; mkdir /tmp/d 2>&1; echo rc=$?'
+	[[ $RC -eq 0 ]] || fail "docker run --security-opt seccomp= exited $RC: $ERR"
+	assert_contains "touch under the profile" "$OUT" touch-ok
+	assert_contains "mkdir under a profile denying it" "$OUT" "Operation not permitted"
+	assert_contains "mkdir's status" "$OUT" "rc=1"
+}
+
+test_init() {
+	dk_run_fg --init "$IMAGE" sh -c 'cat /proc/1/cmdline | tr "\0" " "'
+	[[ $RC -eq 0 ]] || fail "docker run --init exited $RC: $ERR"
+	assert_contains "pid 1 with --init" "$OUT" docker-init
+}
+
+test_pid_host() {
+	dk_run_fg --pid=host "$IMAGE" sh -c "$NS_SH; test -d /proc/$$ && echo sees-host-pid"
+	[[ $RC -eq 0 ]] || fail "docker run --pid=host exited $RC: $ERR"
+	assert_contains "pid namespace with --pid=host" "$OUT" "$(host_ns pid) "
+	assert_contains "host pid $$ seen in /proc" "$OUT" sees-host-pid
+}
+
+# --network none: a network namespace of its own with only lo, up
+test_network_none() {
+	# (every run here has --network none: RUN)
+	dk_run_fg "$IMAGE" sh -c "$NS_SH; ls /sys/class/net; cat /sys/class/net/lo/flags"
+	[[ $RC -eq 0 ]] || fail "docker run --network none exited $RC: $ERR"
+	local lines
+	mapfile -t lines <<<"$OUT"
+	[[ ${lines[0]} != *" $(host_ns net)" ]] || fail "--network none: the container is in the host's network namespace"
+	assert_eq "interfaces, lo flags (0x9: UP|LOOPBACK)" "lo 0x9" "${lines[1]:-} ${lines[2]:-}"
+}
+
+# 20 `docker run -d` at once; all running, then all removed with nothing
+# left of them (runtime state, cgroups, processes)
+test_parallel_20() {
+	local i pids=() names=() ids id left="" d
+	for i in $(seq 0 19); do
+		names+=("rgo-par-$i")
+		timeout -k 5 "$ENGINE_TIMEOUT" "$DOCKER" -H "unix://$SOCK" "${RUN[@]}" -d --name "rgo-par-$i" \
+			"$IMAGE" sleep 1000 </dev/null >"$TEST_TMP/out.par$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || fail "docker run -d (${names[i]}, one of 20 at once) exited $?: $(tail -n 2 "$TEST_TMP/out.par$i")"
+	done
+	dk_ok ps -q --no-trunc --filter status=running --filter name=rgo-par-
+	ids=$OUT
+	assert_eq "containers running after 20 parallel docker run -d" 20 "$(wc -w <<<"$ids")"
+	dk_ok rm -f "${names[@]}"
+	dk_ok ps -aq --filter name=rgo-par-
+	assert_eq "containers left after docker rm -f" "" "$OUT"
+	for id in $ids; do
+		[[ -e $RUNTIME_ROOT/$id ]] && left+="state $RUNTIME_ROOT/$id "
+		for d in $(engine_cgroup_dirs); do
+			[[ -d $d/$id ]] && left+="cgroup $d/$id "
+		done
+		grep -lqs ":$ENGINE_CGROUP/$id\$" /proc/[0-9]*/cgroup && left+="processes of $id "
+	done
+	[[ -z $left ]] || fail "left after docker rm -f of the 20: $left"
 }
 
 engine_main start_docker

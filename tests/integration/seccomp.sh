@@ -282,7 +282,7 @@ test_notify_listener_unreachable_fails() {
 
 # A seccomp agent: takes COUNT connections, saves the state JSON of the Nth
 # as OUT.N, and answers every notification on any fd it got with ENOMEDIUM
-# until all those filters are gone (or 25 s passed).
+# until all those filters are gone (or 100 s passed: the test VM is slow).
 AGENT_PY='
 import array, fcntl, json, select, socket, struct, sys, time
 path, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -328,7 +328,7 @@ def answer(fd):
         pass
     return True
 
-fds, got, deadline = [], 0, time.time() + 25
+fds, got, deadline = [], 0, time.time() + 100
 while time.time() < deadline and (got < count or fds):
     ready, _, _ = select.select(([srv] if got < count else []) + fds, [], [], 0.5)
     for r in ready:
@@ -353,7 +353,7 @@ start_agent() {
 		listenerMetadata: "rgo-meta=1",
 		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}
 		| .annotations = {"rgo.test": "agent"}' --arg p "$AGENT_DIR/agent.sock"
-	timeout 40 python3 -c "$AGENT_PY" "$AGENT_DIR/agent.sock" "$AGENT_DIR/state" "$1" \
+	timeout 120 python3 -c "$AGENT_PY" "$AGENT_DIR/agent.sock" "$AGENT_DIR/state" "$1" \
 		2>"$AGENT_DIR/agent.err" &
 	AGENT_PID=$!
 	local i

@@ -93,7 +93,7 @@ compare_snapshots() {
 		snapshot after
 		bad=()
 		for n in "${own[@]}"; do
-			[[ $(snap_get "$before" $n) == "$(snap_get "$after" $n)" ]] || bad+=("$n")
+			[[ $(snap_get "$before" "$n") == "$(snap_get "$after" "$n")" ]] || bad+=("$n")
 		done
 		[[ ${#bad[@]} -eq 0 ]] && break
 		sleep 0.05
@@ -101,12 +101,12 @@ compare_snapshots() {
 	others=$(other_scripts)
 	echo "# $what: before: $before"
 	echo "# $what: after:  $after"
-	others=$(echo ${SOAK_OTHERS_BEFORE:-} $others | tr ' ' '\n' | sort -u | tr '\n' ' ')
+	others=$(printf '%s\n' ${SOAK_OTHERS_BEFORE:-} $others | sort -u | tr '\n' ' ') # split on purpose
 	if [[ -n ${others// /} ]]; then
 		echo "# $what: host-wide counts not compared: other integration scripts ran (${others% })"
 	else
 		for n in mounts_all cgroups_all; do
-			[[ $(snap_get "$before" $n) == "$(snap_get "$after" $n)" ]] || bad+=("$n")
+			[[ $(snap_get "$before" "$n") == "$(snap_get "$after" "$n")" ]] || bad+=("$n")
 		done
 	fi
 	b=$(snap_get "$before" file_nr)
@@ -152,7 +152,7 @@ test_create_start_delete_cycles() {
 	# script's) for every cycle; only the cgroupsPath follows the fresh id.
 	new_container
 	set_args true
-	TEMPLATE=$(jq '.linux.cgroupsPath = "'$CGROUP_PARENT'/@ID@"' "$BUNDLE/config.json")
+	TEMPLATE=$(jq --arg p "$CGROUP_PARENT" '.linux.cgroupsPath = $p + "/@ID@"' "$BUNDLE/config.json")
 	SOAK_OTHERS_BEFORE=$(other_scripts)
 	local before i start_all total_ms
 	snapshot before
@@ -196,7 +196,7 @@ test_exec_calls() {
 	# reparented to it, and `sleep` never reaps) may grow.
 	local before fds_before kids_before
 	snapshot before
-	fds_before=$(ls "/proc/$pid/fd" | wc -l)
+	fds_before=$(find "/proc/$pid/fd" -mindepth 1 | wc -l)
 	kids_before=$(wc -w <"/proc/$pid/task/$pid/children")
 	local i t0 start_all times=()
 	start_all=$(now_us)
@@ -209,7 +209,7 @@ test_exec_calls() {
 	local total_ms=$((($(now_us) - start_all) / 1000))
 	compare_snapshots "$EXECS execs" "$before"
 	local fds_after kids_after
-	fds_after=$(ls "/proc/$pid/fd" | wc -l)
+	fds_after=$(find "/proc/$pid/fd" -mindepth 1 | wc -l)
 	kids_after=$(wc -w <"/proc/$pid/task/$pid/children")
 	echo "# $EXECS execs in ${total_ms} ms, median $(printf '%s\n' "${times[@]}" | median) us; init's fds before/after: $fds_before/$fds_after, init's children: $kids_before/$kids_after"
 	[[ $fds_before -eq $fds_after ]] || fail "the container init's fds went from $fds_before to $fds_after: $(ls -l "/proc/$pid/fd" | tail -n +2)"
