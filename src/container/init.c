@@ -40,6 +40,28 @@ static int setup_keyring(const struct init_config *config, struct error *err)
     return config->no_new_keyring ? 0 : process_join_session_keyring(config->id, err);
 }
 
+/* linux.timeOffsets, written while the new time namespace has no member yet (we enter it at
+ * execve) and /proc is still the host's. */
+static int write_time_offsets(const struct spec *spec, struct error *err)
+{
+    const struct spec_time_offset *mono = &spec->linux_.time_monotonic;
+    const struct spec_time_offset *boot = &spec->linux_.time_boottime;
+    char text[128];
+    int len = 0;
+
+    if (mono->present)
+        len += snprintf(text + len, sizeof text - (size_t)len, "monotonic %lld %u\n",
+                        (long long)mono->secs, mono->nanosecs);
+    if (boot->present)
+        len += snprintf(text + len, sizeof text - (size_t)len, "boottime %lld %u\n",
+                        (long long)boot->secs, boot->nanosecs);
+    if (len == 0)
+        return 0;
+    if (write_file_string("/proc/self/timens_offsets", text, err) < 0)
+        return error_prefix(err, "config.json: linux.timeOffsets");
+    return 0;
+}
+
 static int setup_namespaces(const struct init_config *config, struct error *err)
 {
     const struct spec_namespace *user = spec_find_namespace(config->spec, SPEC_NS_USER);
@@ -58,6 +80,8 @@ static int setup_namespaces(const struct init_config *config, struct error *err)
     /* A new time namespace takes effect for the process at execve. */
     if ((config->new_ns_flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0)
         return error_set(err, errno, "create time namespace");
+    if (config->new_ns_flags & CLONE_NEWTIME)
+        return write_time_offsets(config->spec, err);
     return 0;
 }
 

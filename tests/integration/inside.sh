@@ -518,4 +518,22 @@ test_in_its_cgroup() {
 	[[ $(grep -c . <<<"$OUT") -ge $want ]] || fail "too few cgroups: $OUT"
 }
 
+# linux.timeOffsets in a new time namespace (runc 1.1.5 has neither): the
+# container's boot time is a day later, its clocks as configured.
+test_time_namespace_offsets() {
+	require_runc_go
+	[[ -e /proc/self/ns/time ]] || skip "no time namespaces in this kernel"
+	new_container
+	set_config '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 86400}, "monotonic": {"secs": 3600, "nanosecs": 5}}'
+	local host
+	host=$(cut -d. -f1 /proc/uptime)
+	run_sh 'cat /proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+	assert_eq "offsets" "monotonic 3600 5 boottime 86400 0" "$(head -2 <<<"$OUT" | tr -s ' \n' '  ' | sed 's/ $//')"
+	local inside
+	inside=$(tail -1 <<<"$OUT")
+	[[ $((inside - host)) -ge 86400 && $((inside - host)) -le 86460 ]] ||
+		fail "uptime inside $inside vs host $host: expected a day more"
+}
+
 run_tests
