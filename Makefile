@@ -159,12 +159,12 @@ deb: $(BIN) $(MAN)
 	./scripts/make-deb.sh --build $(BUILD) --version $(VERSION) --out $(DEB_OUT)
 
 format:
-	clang-format -i $(CMD_SRC) $(LIB_SRC) $(wildcard src/*.h src/*/*.h cmd/*.h tests/unit/*.c tests/unit/*.h)
+	clang-format -i $(CMD_SRC) $(LIB_SRC) $(wildcard src/*.h src/*/*.h cmd/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
 format-check:
-	clang-format --dry-run -Werror $(CMD_SRC) $(LIB_SRC) $(wildcard src/*.h src/*/*.h cmd/*.h tests/unit/*.c tests/unit/*.h)
+	clang-format --dry-run -Werror $(CMD_SRC) $(LIB_SRC) $(wildcard src/*.h src/*/*.h cmd/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -21,6 +21,8 @@
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/intel-rdt.h"
+#include "../linux/mount-options.h"
+#include "../linux/mounts.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../linux/process.h"
@@ -50,7 +52,9 @@ struct create_context {
     int ns_count;
     pid_t pid;
     struct spec_strmap cgroup_paths;
-    char *rdt_path; /* the resctrl group made for us (linux.intelRdt), NULL or "" when none */
+    char *rdt_path;   /* the resctrl group made for us (linux.intelRdt), NULL or "" when none */
+    int *mount_trees; /* per mounts[] index: an idmapped mount, made detached, or -1; NULL
+                       * when no mount is idmapped */
     char **argv;
     char **envp;
     int preserve_fds; /* --preserve-fds plus systemd's LISTEN_FDS */
@@ -78,6 +82,10 @@ static void context_release(struct create_context *ctx)
         close(ctx->console_recv_fd);
     if (ctx->console_master >= 0)
         close(ctx->console_master);
+    for (size_t i = 0; ctx->mount_trees && i < ctx->spec->mounts_count; i++)
+        if (ctx->mount_trees[i] >= 0)
+            close(ctx->mount_trees[i]);
+    free(ctx->mount_trees);
     container_free(ctx->container);
     spec_strmap_free(&ctx->cgroup_paths);
     free(ctx->rdt_path);
@@ -295,6 +303,74 @@ static int record_early_state(struct create_context *ctx, struct error *err)
     return container_save(ctx->container, err);
 }
 
+static bool has_option(const struct spec_mount *m, const char *name)
+{
+    for (size_t i = 0; i < m->options_count; i++)
+        if (strcmp(m->options[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The user namespace an idmapped mount takes its maps from: the mount's own, or the
+ * container's for a bare "idmap"/"ridmap" (as runc). */
+static int idmap_userns(const struct spec *spec, const struct spec_mount *m, const char *field,
+                        struct error *err)
+{
+    if (m->uid_mappings_count)
+        return namespaces_make_userns(m->uid_mappings, m->uid_mappings_count, m->gid_mappings,
+                                      m->gid_mappings_count, field, err);
+    if (spec->linux_.uid_mappings_count)
+        return namespaces_make_userns(spec->linux_.uid_mappings, spec->linux_.uid_mappings_count,
+                                      spec->linux_.gid_mappings, spec->linux_.gid_mappings_count,
+                                      field, err);
+    return error_set(err, 0,
+                     "%s: idmap needs uidMappings and gidMappings on the mount, or a user "
+                     "namespace with linux.uidMappings",
+                     field);
+}
+
+/* Idmapped mounts are made here, detached, and only attached by the init: mount_setattr's
+ * MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the source's filesystem, which an init in a user
+ * namespace of its own lacks; and /proc/PID of the namespace's helper process is ours to open
+ * in the host's pid namespace. Sources are relative to the bundle. */
+static int prepare_idmapped_mounts(struct create_context *ctx, int floor, struct error *err)
+{
+    const struct spec *spec = ctx->spec;
+
+    for (size_t i = 0; i < spec->mounts_count; i++) {
+        const struct spec_mount *m = &spec->mounts[i];
+        cleanup_mount_options struct mount_options opts = {0};
+        cleanup_close int userns = -1;
+        cleanup_free char *source = NULL;
+        char field[48];
+
+        if (!has_option(m, "idmap") && !has_option(m, "ridmap") && m->uid_mappings_count == 0)
+            continue;
+        snprintf(field, sizeof field, "config.json: mounts[%zu]", i);
+        if (mount_options_parse(m->options, m->options_count, &opts, err) < 0)
+            return error_prefix(err, "%s", field);
+        if (!opts.bind && !(m->type && strcmp(m->type, "bind") == 0))
+            return error_set(err, 0, "%s: only bind mounts can be idmapped", field);
+        if (!ctx->mount_trees) {
+            ctx->mount_trees = xmalloc(spec->mounts_count * sizeof *ctx->mount_trees);
+            for (size_t j = 0; j < spec->mounts_count; j++)
+                ctx->mount_trees[j] = -1;
+        }
+        userns = idmap_userns(spec, m, field, err);
+        if (userns < 0)
+            return -1;
+        source = m->source && m->source[0] == '/'
+                     ? xstrdup(m->source)
+                     : xasprintf("%s/%s", ctx->bundle, m->source ? m->source : "");
+        ctx->mount_trees[i] = mount_idmapped_tree(source, &opts, userns, err);
+        if (ctx->mount_trees[i] < 0)
+            return error_prefix(err, "%s", field);
+        if ((ctx->mount_trees[i] = move_above(ctx->mount_trees[i], floor, err)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int prepare_state(struct create_context *ctx, struct error *err)
 {
     int floor = 3 + ctx->preserve_fds;
@@ -322,6 +398,8 @@ static int prepare_state(struct create_context *ctx, struct error *err)
     for (int i = 0; i < ctx->ns_count; i++)
         if ((ctx->ns_fds[i] = move_above(ctx->ns_fds[i], floor, err)) < 0)
             return -1;
+    if (prepare_idmapped_mounts(ctx, floor, err) < 0)
+        return -1;
     if (cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id, &ctx->cgroup_paths,
                              err) < 0)
         return -1;
@@ -396,6 +474,7 @@ static int spawn_init(struct create_context *ctx, struct error *err)
                                  .ns_types = ctx->ns_types,
                                  .ns_count = ctx->ns_count,
                                  .new_ns_flags = deferred,
+                                 .mount_tree_fds = ctx->mount_trees,
                                  .original_mask = *mask};
 
     /* setns(CLONE_NEWPID) moves only our future children: join for the clone, then back. */

@@ -111,6 +111,7 @@ static int setup_filesystem(struct init_config *config, struct error *err)
     struct rootfs_options options = {.spec = spec,
                                      .rootfs = config->rootfs,
                                      .no_pivot = config->no_pivot,
+                                     .mount_tree_fds = config->mount_tree_fds,
                                      .before_pivot = run_creation_hooks,
                                      .before_pivot_data = config};
 

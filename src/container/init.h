@@ -26,9 +26,10 @@ struct init_config {
     const int *ns_fds;
     const enum spec_namespace_type *ns_types;
     int ns_count;
-    pid_t host_pid;         /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
-    int new_ns_flags;       /* namespaces the clone did not create (cgroup, time) */
-    sigset_t original_mask; /* restored before execve */
+    pid_t host_pid;   /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
+    int new_ns_flags; /* namespaces the clone did not create (cgroup, time) */
+    const int *mount_tree_fds; /* idmapped mounts made by the runtime, by mounts[] index */
+    sigset_t original_mask;    /* restored before execve */
 };
 
 /* Never returns: execs the user's process or exits non-zero after reporting over sync_fd. */

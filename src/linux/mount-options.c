@@ -91,7 +91,7 @@ static const struct option_entry option_table[] = {
     /* runc copies the image's content into the tmpfs; we accept and ignore it. */
     {"tmpcopyup", OPTION_IGNORE, 0},
     {"idmap", OPTION_IDMAP, 0},
-    {"ridmap", OPTION_IDMAP, 0},
+    {"ridmap", OPTION_IDMAP, 1},
 };
 
 static const struct option_entry *option_lookup(const char *name)
@@ -154,7 +154,9 @@ static int option_apply(const struct option_entry *entry, struct mount_options *
     case OPTION_IGNORE:
         break;
     case OPTION_IDMAP:
-        return error_set(err, 0, "idmapped mounts not supported yet");
+        out->idmap = true;
+        out->idmap_recursive = out->idmap_recursive || entry->value;
+        break;
     }
     return 0;
 }

@@ -24,15 +24,18 @@ struct mount_options {
     /* Recursive attributes ("rro", "rnosuid", ...) for mount_setattr(AT_RECURSIVE). */
     uint64_t attr_set;
     uint64_t attr_clr;
-    char *data; /* filesystem-specific options joined by ",", NULL when there are none */
+    char *data;           /* filesystem-specific options joined by ",", NULL when there are none */
+    bool idmap;           /* "idmap" or "ridmap": an idmapped bind mount */
+    bool idmap_recursive; /* "ridmap": every mount of the tree is idmapped */
 };
 
 /* Parses the option strings of one mount. Unknown options become filesystem data, as the
- * runtime-spec asks. "idmap"/"ridmap" fail: idmapped mounts are not implemented yet. */
+ * runtime-spec asks. */
 int mount_options_parse(char *const *options, size_t count, struct mount_options *out,
                         struct error *err);
 
 void mount_options_free(struct mount_options *options);
+#define cleanup_mount_options __attribute__((cleanup(mount_options_free)))
 
 /* Maps a propagation name ("private", "rslave", "shared", "runbindable", ...) to mount(2)
  * flags (MS_PRIVATE, MS_SLAVE | MS_REC, ...). Returns -1 for an unknown name. */

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../util.h"
@@ -378,13 +379,6 @@ static int cgroup_mount(const struct mounts_context *ctx, const struct spec_moun
 
 /* ---- config.json mounts[] ---- */
 
-static void mount_options_release(struct mount_options *options)
-{
-    mount_options_free(options);
-}
-
-#define cleanup_mount_options __attribute__((cleanup(mount_options_release)))
-
 static bool is_type(const struct spec_mount *m, const char *type)
 {
     return m->type != NULL && strcmp(m->type, type) == 0;
@@ -496,8 +490,31 @@ static int filesystem_mount(const struct mounts_context *ctx, const struct spec_
                              is_type(m, "proc") || is_type(m, "sysfs") ? O_NOFOLLOW : 0, err);
 }
 
+int mount_idmapped_tree(const char *source, const struct mount_options *opts, int userns_fd,
+                        struct error *err)
+{
+    unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+    uint64_t attr_set, attr_clr;
+
+    if (opts->recursive)
+        tree_flags |= AT_RECURSIVE;
+    cleanup_close int tree = open_tree(AT_FDCWD, source, tree_flags);
+    if (tree < 0)
+        return error_set(err, errno, "bind %s", source);
+    if (syscall(SYS_mount_setattr, tree, "",
+                AT_EMPTY_PATH | (opts->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+        return error_set(err, errno,
+                         "idmap %s (the filesystem must support idmapped mounts, Linux 5.12+)",
+                         source);
+    mount_flags_to_attr(opts->flags, opts->cleared, &attr_set, &attr_clr);
+    if ((attr_set || attr_clr) && mount_set_attr(tree, false, attr_set, attr_clr, err) < 0)
+        return error_prefix(err, "bind %s", source);
+    return take_fd(&tree);
+}
+
 static int mount_entry(struct mounts_context *ctx, const struct spec_mount *m,
-                       struct mount_options *opts, bool bind, struct error *err)
+                       struct mount_options *opts, bool bind, int tree_fd, struct error *err)
 {
     mode_t existing_mode;
     cleanup_close int mnt = -1;
@@ -518,7 +535,13 @@ static int mount_entry(struct mounts_context *ctx, const struct spec_mount *m,
     cleanup_close int dest_fd = destination_open(ctx, m, bind, &existing_mode, err);
     if (dest_fd < 0 || check_proc_destination(ctx, m, bind, dest_fd, err) < 0)
         return -1;
-    if (bind)
+    if (tree_fd >= 0) {
+        /* made by the runtime (mount_idmapped_tree()): only attached here */
+        if (move_mount(tree_fd, "", dest_fd, "",
+                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return error_set(err, errno, "attach the idmapped mount of %s", m->source);
+        mnt = dup(tree_fd);
+    } else if (bind)
         mnt = mount_bind_at(AT_FDCWD, m->source, opts->recursive, opts->flags, opts->cleared,
                             dest_fd, err);
     else if (is_type(m, "cgroup"))
@@ -545,7 +568,7 @@ int mounts_setup_entry(struct mounts_context *ctx, const struct spec_mount *moun
     if (mount_options_parse(mount->options, mount->options_count, &opts, err) < 0)
         return error_prefix(err, "config.json: mounts[%zu]", index);
     bool bind = opts.bind || is_type(mount, "bind");
-    if (mount_entry(ctx, mount, &opts, bind, err) < 0)
+    if (mount_entry(ctx, mount, &opts, bind, ctx->tree_fds ? ctx->tree_fds[index] : -1, err) < 0)
         return error_prefix(err, "config.json: mounts[%zu]: mount %s (%s)", index,
                             mount->destination ? mount->destination : "",
                             mount->type ? mount->type

@@ -60,9 +60,11 @@ const struct mountinfo_entry *mountinfo_find_containing(const struct mountinfo *
                                                         const char *path);
 
 struct mounts_context {
-    int root_fd;        /* the rootfs, the root of every destination lookup */
-    const char *rootfs; /* its canonical host path, for the /proc destination checks */
-    bool cgroup_ns;     /* the container has its own cgroup namespace */
+    int root_fd;         /* the rootfs, the root of every destination lookup */
+    const char *rootfs;  /* its canonical host path, for the /proc destination checks */
+    bool cgroup_ns;      /* the container has its own cgroup namespace */
+    const int *tree_fds; /* per mounts[] index: an idmapped mount the runtime made (detached),
+                          * or -1; NULL when there are none */
     /* Destinations of tmpfs and /dev mounts asked to be "ro": mounted writable so that the
      * devices and later mount points can be made in them, read-only at mounts_finish(). */
     char **deferred_readonly;
@@ -73,6 +75,13 @@ struct mounts_context {
  * resolved inside the rootfs. Errors read "mount mounts[3] /proc (proc): <reason>". */
 int mounts_setup_entry(struct mounts_context *ctx, const struct spec_mount *mount, size_t index,
                        struct error *err);
+
+/* An idmapped bind mount of source, detached, with the mount's flags: made by the runtime,
+ * where it has CAP_SYS_ADMIN over the source's filesystem (a container's init in its own user
+ * namespace has not), and attached by the init. The files show the ids of userns_fd's maps. */
+struct mount_options;
+int mount_idmapped_tree(const char *source, const struct mount_options *opts, int userns_fd,
+                        struct error *err);
 
 /* Makes the deferred read-only mounts read-only, once everything is created in them. */
 int mounts_finish(struct mounts_context *ctx, struct error *err);

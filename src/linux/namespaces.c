@@ -1,6 +1,8 @@
 #include "namespaces.h"
 
 #include <errno.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -119,6 +121,47 @@ static int write_map(pid_t pid, const char *file, const struct spec_id_mapping *
     if (write(fd, buf, len) != (ssize_t)len)
         return error_set(err, errno, "write %s", path);
     return 0;
+}
+
+int namespaces_make_userns(const struct spec_id_mapping *uids, size_t uid_count,
+                           const struct spec_id_mapping *gids, size_t gid_count, const char *field,
+                           struct error *err)
+{
+    int ready[2], status, fd = -1;
+    char path[64], byte;
+    pid_t pid;
+
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return error_set(err, errno, "%s: pipe", field);
+    pid = fork();
+    if (pid == 0) {
+        /* The namespace's holder until the parent has its fd: unshare, say so, wait. */
+        close(ready[0]);
+        if (unshare(CLONE_NEWUSER) < 0)
+            _exit(1);
+        (void)!write(ready[1], "1", 1);
+        pause();
+        _exit(0);
+    }
+    close(ready[1]);
+    if (pid < 0 || read(ready[0], &byte, 1) != 1) {
+        error_set(err, pid < 0 ? errno : EPERM, "%s: create a user namespace", field);
+    } else if (write_map(pid, "uid_map", uids, uid_count, err) < 0 ||
+               write_map(pid, "gid_map", gids, gid_count, err) < 0) {
+        error_prefix(err, "%s", field);
+    } else {
+        snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            error_set(err, errno, "%s: open %s", field, path);
+    }
+    close(ready[0]);
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    return fd;
 }
 
 int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct error *err)

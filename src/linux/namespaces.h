@@ -30,4 +30,11 @@ int namespaces_join(const int *fds, const enum spec_namespace_type *types, int c
 /* Writes uid_map/gid_map of pid (and setgroups "deny" first when deny_setgroups). */
 int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct error *err);
 
+/* An fd of a new user namespace with these maps, owned by nobody (its only process, made
+ * for this, is gone): what mount_setattr(MOUNT_ATTR_IDMAP) takes. field names the config
+ * value in errors. */
+int namespaces_make_userns(const struct spec_id_mapping *uids, size_t uid_count,
+                           const struct spec_id_mapping *gids, size_t gid_count, const char *field,
+                           struct error *err);
+
 #endif

@@ -79,6 +79,7 @@ static int setup_mounts(int root_fd, const struct rootfs_options *options, struc
         .root_fd = root_fd,
         .rootfs = options->rootfs,
         .cgroup_ns = spec_has_namespace(spec, SPEC_NS_CGROUP),
+        .tree_fds = options->mount_tree_fds,
     };
     bool dev_is_bind = false;
 

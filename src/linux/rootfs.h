@@ -11,8 +11,9 @@
 
 struct rootfs_options {
     const struct spec *spec;
-    const char *rootfs; /* absolute, canonical path of the rootfs on the host */
-    bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+    const char *rootfs;        /* absolute, canonical path of the rootfs on the host */
+    bool no_pivot;             /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+    const int *mount_tree_fds; /* per mounts[] index: idmapped mounts made by the runtime */
     /* Called after the mounts, before the root switch (prestart, createRuntime and
      * createContainer hooks run there); may be NULL. */
     int (*before_pivot)(void *data, struct error *err);

@@ -5,7 +5,8 @@
 # Sourced after tests/lib.sh (which gives TEST_TMP, RUNTIME and reporting).
 #
 # Everything an engine writes goes under $ENGINE_DIR (inside TEST_TMP): data
-# roots, state dirs, sockets, the runtime's --root, logs. Every container goes
+# roots, state dirs, sockets, the runtime's --root (podman: see
+# ENGINE_STATE_ROOTS), logs. Every container goes
 # into the cgroup parent $ENGINE_CGROUP, an absolute path unique to this
 # script, so it never lands in the host's own (process_api) cgroup and the
 # cleanup knows which processes and cgroups are ours. Daemons are started in
@@ -39,7 +40,8 @@ ENGINE_CONTROL=${ENGINE_CONTROL-$RUNC}
 # the name the engine knows the runtime of the running test by: runc-go
 # (RUNTIME) or runc-ref (ENGINE_CONTROL, in the control runs)
 ENGINE_RT=runc-go
-# test_<name> -> why runc fails it: its control run is a SKIP, not a FAIL
+# test_<name> -> why the engine fails it here whatever the runtime: when
+# the control fails it too, both results are SKIPs with this reason
 declare -A ENGINE_CONTROL_KNOWN=()
 ENGINE_PIDS=()
 ENGINE_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -618,6 +620,8 @@ engine_run_tests() {
 	local fn base name kinds=(test) t0 res_test res_ctl known failed=0
 	engine_has_control && kinds+=(control)
 	echo "# $SCRIPT_NAME: runtime $RUNTIME, control ${ENGINE_CONTROL:-none}$(engine_has_control || echo ' (not run)')" >&2
+	[[ -z $ENGINE_CONTROL || -x $ENGINE_CONTROL ]] ||
+		echo "SKIP $SCRIPT_NAME/control-runc: no control run: $ENGINE_CONTROL is not installed (runc; scripts/deps.sh installs it)"
 	for fn in $(grep -oE '^test_[A-Za-z0-9_]+' "$0"); do
 		base=${fn#test_}
 		[[ -z ${TEST_FILTER:-} || $SCRIPT_NAME/$base =~ $TEST_FILTER ]] || continue

@@ -290,7 +290,8 @@ test_task_metrics() {
 	ct task metrics rgo-metrics
 	[[ $RC -eq 0 ]] || fail "ctr task metrics exited $RC: $ERR"
 	local limit usage
-	limit=$(awk '$1 == "memory.limit_in_bytes" || $1 == "memory.limit" {print $2}' <<<"$OUT")
+	# cgroup v1 names, v2 names
+	limit=$(awk '$1 == "memory.limit_in_bytes" || $1 == "memory.usage_limit" {print $2}' <<<"$OUT")
 	usage=$(awk '$1 == "memory.usage_in_bytes" || $1 == "memory.usage" {print $2}' <<<"$OUT")
 	assert_eq "ctr task metrics: memory limit" 67108864 "$limit"
 	[[ ${usage:-0} -gt 0 ]] || fail "ctr task metrics: no memory usage: $OUT"

@@ -148,9 +148,23 @@ test_mount_options_accepted() {
 	opts=$(jq -r '.mountOptions[]' <<<"$FEATURES")
 	[[ -n $opts ]] || fail "no mountOptions"
 	new_container
+	# idmap and ridmap need maps to take (the mount's own here), and a filesystem that can
+	# be idmapped (tmpfs only since Linux 6.3): where the source's can't, they are left out
+	local maps='{uidMappings: [{containerID: 0, hostID: 1000, size: 1}], gidMappings: [{containerID: 0, hostID: 1000, size: 1}]}'
+	if grep -qx idmap <<<"$opts"; then
+		new_container
+		set_config '.mounts += [{destination: "/mnt/x", type: "bind", source: $s, options: ["bind", "idmap"]} + '"$maps"']' \
+			--arg s "$src"
+		run_in true
+		if [[ $RC -ne 0 && $ERR == *"must support idmapped mounts"* ]]; then
+			echo "idmap/ridmap left out: $(stat -fc %T "$src") can't be idmapped here" >&2
+			opts=$(grep -vx -e idmap -e ridmap <<<"$opts")
+		fi
+	fi
 	for opt in $opts; do
 		mounts=$(jq -c --arg d "/mnt/$n" --arg s "$src" --arg o "$opt" \
-			'. + [{destination: $d, type: "bind", source: $s, options: ["bind", $o]}]' <<<"$mounts")
+			'. + [{destination: $d, type: "bind", source: $s, options: ["bind", $o]}
+				+ (if $o == "idmap" or $o == "ridmap" then '"$maps"' else {} end)]' <<<"$mounts")
 		n=$((n + 1))
 	done
 	set_config '.mounts += $m' --argjson m "$mounts"
@@ -159,7 +173,8 @@ test_mount_options_accepted() {
 		local refused=() together=$ERR
 		for opt in $opts; do
 			new_container
-			set_config '.mounts += [{destination: "/mnt/x", type: "bind", source: $s, options: ["bind", $o]}]' \
+			set_config '.mounts += [{destination: "/mnt/x", type: "bind", source: $s, options: ["bind", $o]}
+				+ (if $o == "idmap" or $o == "ridmap" then '"$maps"' else {} end)]' \
 				--arg s "$src" --arg o "$opt"
 			run_in true
 			[[ $RC -eq 0 ]] || refused+=("$opt ($ERR)")
