@@ -15,6 +15,7 @@ struct global_options {
     bool debug;
     bool systemd_cgroup;
     const char *rootless;
+    bool is_rootless; /* --rootless resolved */
     const char *criu;
 };
 

@@ -9,7 +9,8 @@ const struct command command_create = {"create", "[command options] <container-i
 static int run_create(const struct global_options *global, int argc, char **argv)
 {
     struct create_options options = {.root = global->root,
-                                     .systemd_cgroup = global->systemd_cgroup};
+                                     .systemd_cgroup = global->systemd_cgroup,
+                                     .rootless = global->is_rootless};
     const struct option_def defs[] = {
         CREATE_OPTION_DEFS(options),
         {NULL, 0, 0, NULL, NULL},

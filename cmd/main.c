@@ -3,6 +3,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -72,6 +73,38 @@ static int dispatch(const struct global_options *global, const struct option_def
     return 3;
 }
 
+/* --rootless auto: rootless when not root (runc also checks for a user namespace). A rootless
+ * runtime keeps its state in $XDG_RUNTIME_DIR/runc-go unless --root says otherwise, and its
+ * cgroups only where it may write (create_options.rootless). */
+static int resolve_rootless(struct global_options *global, const struct option_def *defs, int argc,
+                            char **argv, struct error *err)
+{
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    static char root[4096];
+
+    if (strcmp(global->rootless, "auto") == 0)
+        global->is_rootless = geteuid() != 0;
+    else if (strcmp(global->rootless, "true") == 0)
+        global->is_rootless = true;
+    else if (strcmp(global->rootless, "false") == 0)
+        global->is_rootless = false;
+    else
+        return error_set(err, 0, "--rootless: invalid value \"%s\" (expected true, false or auto)",
+                         global->rootless);
+    (void)defs;
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+        if (strcmp(argv[i], "--root") == 0 || strncmp(argv[i], "--root=", 7) == 0)
+            return 0;
+    if (global->is_rootless && geteuid() != 0) {
+        if (xdg && *xdg)
+            snprintf(root, sizeof root, "%s/runc-go", xdg);
+        else
+            snprintf(root, sizeof root, "/run/user/%u/runc-go", (unsigned)geteuid());
+        global->root = root;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* Before anything touches a container: a container process must not reach us through
@@ -116,11 +149,8 @@ int main(int argc, char **argv)
     }
     if (setup_logging(&global) < 0)
         return 1;
-    if (strcmp(global.rootless, "auto") != 0 && strcmp(global.rootless, "false") != 0) {
-        error_set(&err, 0, "--rootless=%s: rootless containers are not supported yet",
-                  global.rootless);
+    if (resolve_rootless(&global, defs, argc, argv, &err) < 0)
         return cmd_fail(&err);
-    }
     if (enters_container(argv[index]) && sealed_binary_ensure(argv) < 0) {
         error_set(&err, errno, "re-execute from a sealed copy of the runtime");
         return cmd_fail(&err);

@@ -9,7 +9,8 @@ const struct command command_run = {"run", "[command options] <container-id>",
 static int run_run(const struct global_options *global, int argc, char **argv)
 {
     struct create_options options = {.root = global->root,
-                                     .systemd_cgroup = global->systemd_cgroup};
+                                     .systemd_cgroup = global->systemd_cgroup,
+                                     .rootless = global->is_rootless};
     bool detach = false, keep = false;
     const struct option_def defs[] = {
         CREATE_OPTION_DEFS(options),

@@ -8,6 +8,8 @@ PACKAGES=(
 	gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev
 	busybox-static runc crun jq iproute2 tmux python3-jsonschema
 	coreutils util-linux procps clang-format
+	# tests/engines/pty-drive.py (the engines' -it cases)
+	python3
 	# the fuzz harnesses (make fuzz, tests/integration/fuzz.sh): libFuzzer and the sanitizers
 	clang
 	# man pages, bash completion and the .deb (make man, make deb; tests man, completion, packaging)

@@ -21,6 +21,7 @@ struct create_options {
     bool systemd_cgroup;
     bool foreground;   /* `run` without --detach: signals stay blocked for forwarding */
     bool no_subreaper; /* `run --no-subreaper`: orphans of the container go to our parent */
+    bool rootless;     /* --rootless: cgroups only where we may write them */
 };
 
 int container_create(const struct create_options *options, pid_t *init_pid, struct error *err);

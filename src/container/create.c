@@ -593,6 +593,18 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
     }
 }
 
+/* Whether linux.resources asks for a limit (device rules aside: runc's default spec always has
+ * one, and a rootless container has no device cgroup to apply it to). */
+static bool limits_requested(const struct spec_resources *r)
+{
+    const struct spec_memory *m = &r->memory;
+    const struct spec_cpu *c = &r->cpu;
+
+    return m->has_limit || m->has_reservation || m->has_swap || c->has_shares || c->has_quota ||
+           c->cpus || c->mems || r->has_pids_limit || r->hugepage_limits_count ||
+           r->block_io.has_weight || r->rdma_count || r->unified.count;
+}
+
 /* From outside, before the init runs any setup: its id maps, OOM score, cgroups, RDT group. */
 static int place_init(struct create_context *ctx, struct error *err)
 {
@@ -602,8 +614,18 @@ static int place_init(struct create_context *ctx, struct error *err)
     if (process_apply_oom_score_adj_to(ctx->pid, &ctx->spec->process, err) < 0)
         return -1;
     if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid, err) <
-        0)
-        return -1;
+        0) {
+        /* As runc's rootless mode: no cgroup where this user may not make one; the limits
+         * then can't apply, which the log says. */
+        if (!ctx->options->rootless ||
+            (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS))
+            return -1;
+        if (limits_requested(&ctx->spec->linux_.resources))
+            log_warn("rootless: no cgroup for the container (%s): linux.resources are not applied",
+                     err->msg);
+        spec_strmap_free(&ctx->cgroup_paths);
+        spec_strmap_free(&ctx->container->record->cgroup_paths);
+    }
     if (ctx->spec->linux_.intel_rdt.present) {
         ctx->rdt_path =
             intel_rdt_apply(&ctx->spec->linux_.intel_rdt, ctx->options->id, ctx->pid, err);

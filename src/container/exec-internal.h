@@ -33,6 +33,7 @@ struct exec_context {
     bool has_affinity_initial, has_affinity_final; /* process.execCPUAffinity */
     cpu_set_t affinity_initial, affinity_final;
     bool signals_blocked;
+    bool joined_user_ns;    /* rootless: the child's helper joined the user (and pid) namespace */
     sigset_t original_mask; /* restored in the child before execve */
 };
 

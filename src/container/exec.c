@@ -169,7 +169,9 @@ static int join_namespaces(const struct exec_context *ctx, struct error *err)
 {
     bool user_ns = ctx->ns_count > 0 && ctx->ns_types[0] == SPEC_NS_USER;
 
-    if (namespaces_join(ctx->ns_fds, ctx->ns_types, ctx->ns_count, CLONE_NEWPID, err) < 0)
+    int skip = CLONE_NEWPID | (ctx->joined_user_ns ? CLONE_NEWUSER : 0);
+
+    if (namespaces_join(ctx->ns_fds, ctx->ns_types, ctx->ns_count, skip, err) < 0)
         return -1;
     /* Root of the joined user namespace, as runc's nsexec does before the process setup. */
     if (user_ns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
@@ -241,7 +243,10 @@ __attribute__((noreturn)) static void child_main(struct exec_context *ctx)
     /* Die with the runtime while it still owns us; no container process may ptrace us or
      * read our memory while we hold host fds (CVE-2016-9962: the parent made us
      * non-dumpable already; this keeps it so whatever the parent's state). */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* (Not when a helper forked us: its exit would kill us. Without the runtime our sync
+     * socket closes, and we exit at SYNC_GO.) */
+    if (!ctx->joined_user_ns)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_DUMPABLE, 0);
     /* The state dir's flock must not outlive the runtime in our copy of the fd. */
     close(ctx->container->dirfd);
@@ -287,11 +292,48 @@ static int prepare_console(struct exec_context *ctx, struct error *err)
     return 0;
 }
 
+/* Not root, the container in a user namespace of its own: setns() into its pid namespace
+ * needs that user namespace's privileges, which only a process inside it has. A helper joins
+ * the user and pid namespaces and forks the child there (runc's nsexec does the same), then
+ * tells us the child's pid and exits; we are the subreaper that adopts the child. */
+static pid_t fork_through_user_ns(struct exec_context *ctx, int user_ns, int pid_ns,
+                                  struct error *err)
+{
+    int report[2], status;
+    pid_t helper, child = -1;
+
+    if (pipe2(report, O_CLOEXEC) < 0)
+        return error_set(err, errno, "pipe");
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    ctx->joined_user_ns = true;
+    helper = fork();
+    if (helper == 0) {
+        close(report[0]);
+        if (setns(user_ns, CLONE_NEWUSER) == 0 && (pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) == 0))
+            child = fork();
+        if (child == 0) {
+            close(report[1]);
+            child_main(ctx);
+        }
+        (void)!write(report[1], &child, sizeof child);
+        _exit(child > 0 ? 0 : 1);
+    }
+    close(report[1]);
+    if (helper < 0 || read(report[0], &child, sizeof child) != sizeof child || child <= 0)
+        error_set(err, helper < 0 ? errno : EPERM, "join the container's user and pid namespaces");
+    close(report[0]);
+    while (helper > 0 && waitpid(helper, &status, 0) < 0 && errno == EINTR)
+        ;
+    return child > 0 ? child : -1;
+}
+
 static int spawn_child(struct exec_context *ctx, struct error *err)
 {
     int pid_ns = -1, dumpable;
     cleanup_close int own_pid_ns = -1;
     sigset_t all;
+
+    int user_ns = ctx->ns_count > 0 && ctx->ns_types[0] == SPEC_NS_USER ? ctx->ns_fds[0] : -1;
 
     for (int i = 0; i < ctx->ns_count; i++)
         if (ctx->ns_types[i] == SPEC_NS_PID)
@@ -309,25 +351,29 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
         sigprocmask(SIG_BLOCK, &all, &ctx->original_mask);
         ctx->signals_blocked = true;
     }
-    /* setns(CLONE_NEWPID) moves only our future children: join for the fork, then back. */
-    if (pid_ns >= 0) {
-        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-        if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
-            return error_set(err, errno, "join the container's pid namespace");
-    }
     /* The child is visible to the container from its first instruction: born non-dumpable
      * (the flag is inherited), not only from its own prctl on (CVE-2016-9962). */
     dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    ctx->pid = fork();
-    if (ctx->pid == 0)
-        child_main(ctx);
+    if (geteuid() != 0 && user_ns >= 0) {
+        ctx->pid = fork_through_user_ns(ctx, user_ns, pid_ns, err);
+    } else {
+        /* setns(CLONE_NEWPID) moves only our future children: join for the fork, then back. */
+        if (pid_ns >= 0) {
+            own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+            if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
+                return error_set(err, errno, "join the container's pid namespace");
+        }
+        ctx->pid = fork();
+        if (ctx->pid == 0)
+            child_main(ctx);
+        if (ctx->pid < 0)
+            error_set(err, errno, "fork");
+        if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && ctx->pid > 0)
+            return error_set(err, errno, "return to our own pid namespace");
+    }
     if (dumpable > 0)
         prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
-    if (ctx->pid < 0)
-        error_set(err, errno, "fork");
-    if (own_pid_ns >= 0 && setns(own_pid_ns, CLONE_NEWPID) < 0 && ctx->pid > 0)
-        return error_set(err, errno, "return to our own pid namespace");
     close(ctx->sync_fds[1]);
     ctx->sync_fds[1] = -1;
     if (ctx->console_fd >= 0)

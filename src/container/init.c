@@ -213,10 +213,14 @@ void init_main(struct init_config *config)
 
     /* Die with the parent while it still owns us; nobody may ptrace or read our memory. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    prctl(PR_SET_DUMPABLE, 0);
+    /* A runtime that is not root can only write our uid_map/gid_map while our /proc files are
+     * its own, i.e. while we are dumpable (as runc's rootless init): until SYNC_GO, when the
+     * maps are written and nothing of the container runs yet. */
+    prctl(PR_SET_DUMPABLE, geteuid() != 0 && spec_find_namespace(config->spec, SPEC_NS_USER));
     int32_t host_pid;
     if (sync_expect_value(config->sync_fd, SYNC_GO, &host_pid, &err) < 0)
         _exit(1);
+    prctl(PR_SET_DUMPABLE, 0);
     config->host_pid = host_pid;
     if (setup_inside(config, &executable, &err) < 0) {
         sync_send_error(config->sync_fd, &err);

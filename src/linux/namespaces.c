@@ -164,15 +164,85 @@ int namespaces_make_userns(const struct spec_id_mapping *uids, size_t uid_count,
     return fd;
 }
 
+/* Whether the kernel takes this map from us directly: root may write any; anyone else only
+ * the single line that maps their own id (user_namespaces(7)). */
+static bool writable_directly(const struct spec_id_mapping *maps, size_t count, unsigned own_id)
+{
+    return geteuid() == 0 || (count == 1 && maps[0].size == 1 && maps[0].host_id == own_id);
+}
+
+/* newuidmap / newgidmap (shadow's setuid helpers, Debian's uidmap package) write what
+ * /etc/subuid and /etc/subgid grant this user. */
+static int write_map_with_helper(const char *helper, pid_t pid, const struct spec_id_mapping *maps,
+                                 size_t count, struct error *err)
+{
+    size_t argc = 2 + 3 * count + 1;
+    cleanup_free char **argv = xcalloc(argc, sizeof *argv);
+    char **text = xcalloc(3 * count + 1, sizeof *text);
+    int status = -1, result = 0;
+    pid_t child;
+
+    argv[0] = (char *)helper;
+    argv[1] = xasprintf("%d", (int)pid);
+    for (size_t i = 0; i < count; i++) {
+        text[3 * i] = xasprintf("%u", maps[i].container_id);
+        text[3 * i + 1] = xasprintf("%u", maps[i].host_id);
+        text[3 * i + 2] = xasprintf("%u", maps[i].size);
+        argv[2 + 3 * i] = text[3 * i];
+        argv[3 + 3 * i] = text[3 * i + 1];
+        argv[4 + 3 * i] = text[3 * i + 2];
+    }
+    child = fork();
+    if (child == 0) {
+        execvp(helper, argv);
+        _exit(127);
+    }
+    while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (child < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127)
+        result = error_set(
+            err, 0, "mapping more than your own id needs %s (apt-get install uidmap)", helper);
+    else if (WEXITSTATUS(status) != 0)
+        result = error_set(err, 0,
+                           "%s refused the map (exit %d): the ranges must be granted to this "
+                           "user in /etc/%s",
+                           helper, WEXITSTATUS(status),
+                           strcmp(helper, "newuidmap") == 0 ? "subuid" : "subgid");
+    for (size_t i = 0; text[i]; i++)
+        free(text[i]);
+    free(text);
+    free(argv[1]);
+    return result;
+}
+
+static int deny_setgroups(pid_t pid, struct error *err)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+    return write_file_string(path, "deny", err);
+}
+
 int namespaces_write_id_maps(pid_t pid, const struct spec *spec, struct error *err)
 {
     const struct spec_linux *lx = &spec->linux_;
 
+    bool uid_direct = writable_directly(lx->uid_mappings, lx->uid_mappings_count, geteuid());
+    bool gid_direct = writable_directly(lx->gid_mappings, lx->gid_mappings_count, getegid());
+
     if (lx->uid_mappings_count > 0 &&
-        write_map(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_count, err) < 0)
+        (uid_direct ? write_map(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_count, err)
+                    : write_map_with_helper("newuidmap", pid, lx->uid_mappings,
+                                            lx->uid_mappings_count, err)) < 0)
         return error_prefix(err, "config.json: linux.uidMappings");
+    /* Without CAP_SETGID in our namespace the kernel takes a gid_map we write only once
+     * setgroups(2) is denied in the new one (user_namespaces(7)); newgidmap decides itself. */
+    if (lx->gid_mappings_count > 0 && geteuid() != 0 && gid_direct && deny_setgroups(pid, err) < 0)
+        return error_prefix(err, "config.json: linux.gidMappings");
     if (lx->gid_mappings_count > 0 &&
-        write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_count, err) < 0)
+        (gid_direct ? write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_count, err)
+                    : write_map_with_helper("newgidmap", pid, lx->gid_mappings,
+                                            lx->gid_mappings_count, err)) < 0)
         return error_prefix(err, "config.json: linux.gidMappings");
     return 0;
 }

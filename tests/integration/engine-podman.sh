@@ -346,7 +346,7 @@ test_memory_oom_kill() {
 }
 
 # ... and podman learns it (State.OOMKilled, from conmon's cgroup watch)
-ENGINE_CONTROL_KNOWN[test_memory_oom_killed_flag]="conmon 2.1.6 writes no oom file here, so podman 4.3.1 leaves State.OOMKilled false (docker sees the same kill)"
+ENGINE_CONTROL_KNOWN+=([test_memory_oom_killed_flag]="conmon 2.1.6 writes no oom file here, so podman 4.3.1 leaves State.OOMKilled false (docker sees the same kill)")
 test_memory_oom_killed_flag() {
 	pm "${RUN[@]}" --name rgo-oomf --memory 64m --memory-swap 64m "$IMAGE" "${OOM_ARGS[@]}"
 	[[ $RC -eq 137 ]] || fail "podman run --memory 64m of a growing awk: expected 137 (OOM-killed), got $RC: $ERR $(engine_hint "$ERR")"
