@@ -16,8 +16,10 @@ PACKAGES=(
 	go-md2man man-db bash-completion dpkg-dev
 	# engine tests (tests/integration/engine-*.sh start them privately):
 	# root podman with netns "none" and native overlay needs neither
-	# slirp4netns, fuse-overlayfs nor uidmap
+	# slirp4netns, fuse-overlayfs nor (for podman) uidmap
 	docker.io containerd podman
+	# rootless tests: newuidmap/newgidmap for subordinate ids
+	uidmap
 	# dockerd loads its default AppArmor profile wherever AppArmor is on (the v2 VM)
 	apparmor
 )

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -483,8 +484,16 @@ static int spawn_init(struct create_context *ctx, struct error *err)
         if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
             return error_set(err, errno, "join pid namespace");
     }
+    /* Not root and a new user namespace: we write the init's maps through its /proc files,
+     * ours only while it is dumpable; it must be born so (see init_main). */
+    bool born_dumpable = geteuid() != 0 && (clone_flags & CLONE_NEWUSER);
+    config.dumpable_until_go = born_dumpable;
+    if (born_dumpable)
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     ctx->pid =
         (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (born_dumpable && ctx->pid != 0)
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (ctx->pid == 0) {
         /* The state dir's flock would outlive `create` in our copy of the fd. */
         close(ctx->container->dirfd);

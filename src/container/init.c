@@ -216,7 +216,7 @@ void init_main(struct init_config *config)
     /* A runtime that is not root can only write our uid_map/gid_map while our /proc files are
      * its own, i.e. while we are dumpable (as runc's rootless init): until SYNC_GO, when the
      * maps are written and nothing of the container runs yet. */
-    prctl(PR_SET_DUMPABLE, geteuid() != 0 && spec_find_namespace(config->spec, SPEC_NS_USER));
+    prctl(PR_SET_DUMPABLE, config->dumpable_until_go);
     int32_t host_pid;
     if (sync_expect_value(config->sync_fd, SYNC_GO, &host_pid, &err) < 0)
         _exit(1);

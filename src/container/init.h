@@ -29,6 +29,7 @@ struct init_config {
     pid_t host_pid;   /* our pid as the host sees it (from SYNC_GO), for the hooks' state */
     int new_ns_flags; /* namespaces the clone did not create (cgroup, time) */
     const int *mount_tree_fds; /* idmapped mounts made by the runtime, by mounts[] index */
+    bool dumpable_until_go;    /* rootless: the runtime writes our id maps through our /proc */
     sigset_t original_mask;    /* restored before execve */
 };
 

@@ -499,6 +499,11 @@ engine_cleanup() {
 	for d in $(engine_cgroup_dirs); do
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
+	# state the engine left in roots outside ENGINE_DIR: noted for the
+	# cleanup check, then removed (before the roots may go with the host
+	# paths)
+	ENGINE_STATE_LEFT=$(engine_state_dirs | tr '\n' ' ')
+	engine_purge_state
 	engine_remove_host_paths
 	if [[ ${ENGINE_KEEP:-} == 1 && -d $ENGINE_DIR ]]; then
 		local keep=$ENGINE_OUTER_TMP/rgo-$SCRIPT_NAME-logs.$$
@@ -537,8 +542,7 @@ engine_leftovers() {
 	[[ -n $x ]] && what+=("mounts: $x")
 	x=$(engine_cgroup_dirs | tr '\n' ' ')
 	[[ -n $x ]] && what+=("cgroups: $x")
-	x=$(engine_state_dirs | tr '\n' ' ')
-	[[ -n $x ]] && what+=("runtime state: $x")
+	[[ -n ${ENGINE_STATE_LEFT:-} ]] && what+=("runtime state: $ENGINE_STATE_LEFT(removed)")
 	[[ ${#what[@]} -gt 0 ]] && echo "${what[*]}"
 	return 0
 }
@@ -576,7 +580,7 @@ engine_purge_state() {
 	return 0
 }
 
-trap 'engine_cleanup; engine_purge_state; cleanup_all' EXIT
+trap 'engine_cleanup; cleanup_all' EXIT
 
 # ------------------------------------------------------------------ runner
 
@@ -685,7 +689,6 @@ engine_main() {
 	left=$(engine_leftovers)
 	if [[ -n $left ]]; then
 		echo "FAIL $SCRIPT_NAME/cleanup: the engine left $left"
-		engine_purge_state
 		rc=1
 	else
 		echo "PASS $SCRIPT_NAME/cleanup"

@@ -430,9 +430,18 @@ test_ns_user_new() {
 	new_container
 	set_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	run_sh 'readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u /bin/busybox'
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts += [{destination: "/vol", type: "bind", source: $v, options: ["bind"]}]' \
+		--arg v "$TEST_TMP/vol.$$"
+	mkdir -p "$TEST_TMP/vol.$$"
+	chmod 777 "$TEST_TMP/vol.$$"
+	mkdir -p "$BUNDLE/rootfs/vol"
+	run_sh 'readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u /bin/busybox;
+		cat /proc/self/setgroups; touch /vol/made'
 	assert_ne "user namespace" "$(readlink /proc/self/ns/user)" "$(head -1 <<<"$OUT")"
+	# a root runtime leaves setgroups(2) allowed, as runc (rootless denies it: rootless.sh)
+	assert_eq "setgroups" allow "$(sed -n 6p <<<"$OUT")"
+	assert_eq "owner on the host of a file made inside" "100000:100000" "$(stat -c %u:%g "$TEST_TMP/vol.$$/made")"
 	assert_eq "uid inside" 0 "$(sed -n 2p <<<"$OUT")"
 	assert_eq "uid_map" "0 100000 65536" "$(sed -n 3p <<<"$OUT" | tr -s ' ' | sed 's/^ //')"
 	assert_eq "gid_map" "0 100000 65536" "$(sed -n 4p <<<"$OUT" | tr -s ' ' | sed 's/^ //')"
