@@ -53,6 +53,56 @@ static bool creates_namespace(const struct spec *spec, enum spec_namespace_type 
     return ns && (!ns->path || ns->path[0] == '\0');
 }
 
+static bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+/* What the kernel refuses with a bare EINVAL when the map is written (user_namespaces(7)):
+ * an empty range, ranges that overlap on either side, more than 340 lines. */
+static int validate_id_map(const struct spec_id_mapping *maps, size_t count, const char *field,
+                           const char *file, struct error *err)
+{
+    if (count > 340)
+        return spec_invalid(err, file, "%s: %zu ranges, the kernel takes at most 340", field,
+                            count);
+    for (size_t i = 0; i < count; i++) {
+        if (maps[i].size == 0)
+            return spec_invalid(err, file, "%s[%zu].size: must be greater than zero", field, i);
+        for (size_t j = 0; j < i; j++) {
+            if (ranges_overlap(maps[i].container_id, maps[i].size, maps[j].container_id,
+                               maps[j].size))
+                return spec_invalid(err, file, "%s[%zu]: containerID range overlaps %s[%zu]'s",
+                                    field, i, field, j);
+            if (ranges_overlap(maps[i].host_id, maps[i].size, maps[j].host_id, maps[j].size))
+                return spec_invalid(err, file, "%s[%zu]: hostID range overlaps %s[%zu]'s", field, i,
+                                    field, j);
+        }
+    }
+    return 0;
+}
+
+static int validate_id_maps(const struct spec *spec, const char *file, struct error *err)
+{
+    const struct spec_linux *l = &spec->linux_;
+    char field[64];
+
+    if (validate_id_map(l->uid_mappings, l->uid_mappings_count, "linux.uidMappings", file, err) <
+            0 ||
+        validate_id_map(l->gid_mappings, l->gid_mappings_count, "linux.gidMappings", file, err) < 0)
+        return -1;
+    for (size_t i = 0; i < spec->mounts_count; i++) {
+        const struct spec_mount *m = &spec->mounts[i];
+        snprintf(field, sizeof field, "mounts[%zu].uidMappings", i);
+        if (validate_id_map(m->uid_mappings, m->uid_mappings_count, field, file, err) < 0)
+            return -1;
+        snprintf(field, sizeof field, "mounts[%zu].gidMappings", i);
+        if (validate_id_map(m->gid_mappings, m->gid_mappings_count, field, file, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Checks of fields that only make sense with a namespace of their own. */
 static int validate_namespace_needs(const struct spec *spec, const char *file, struct error *err)
 {
@@ -242,6 +292,7 @@ int spec_validate_linux(const struct spec *spec, const char *file, struct error 
     const struct spec_linux *l = &spec->linux_;
 
     if (validate_namespaces(l, file, err) < 0 || validate_namespace_needs(spec, file, err) < 0 ||
+        validate_id_maps(spec, file, err) < 0 ||
         validate_path_list(l->masked_paths, l->masked_paths_count, "maskedPaths", file, err) < 0 ||
         validate_path_list(l->readonly_paths, l->readonly_paths_count, "readonlyPaths", file, err) <
             0 ||

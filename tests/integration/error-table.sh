@@ -28,6 +28,10 @@ mounts[7]|no such file or directory|.mounts += [{"destination": "/x", "type": "b
 linux.namespaces[NEXT].type|expected mount, pid|.linux.namespaces += [{"type": "foo"}]
 linux.namespaces[NEXT].type|duplicate|.linux.namespaces += [{"type": "pid"}]
 linux.namespaces[1].path|no such file or directory|(.linux.namespaces[] | select(.type == "network")) |= {"type": "network", "path": "/no/such/ns"}
+linux.uidMappings[1]|containerID range overlaps|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 100}, {"containerID": 50, "hostID": 300000, "size": 100}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+linux.gidMappings[1]|hostID range overlaps|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 100}, {"containerID": 500, "hostID": 100050, "size": 10}]
+linux.uidMappings[0].size|greater than zero|.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 0}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+hooks.prestart[0].timeout|greater than zero|.hooks.prestart = [{"path": "/bin/true", "timeout": -1}]
 linux.uidMappings|requires a user namespace|.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]
 linux.timeOffsets|requires a new time namespace|.linux.timeOffsets = {"monotonic": {"secs": 10}}
 linux.sysctl["kernel.core_pattern"]|only net.*|.linux.sysctl = {"kernel.core_pattern": "x"}

@@ -12,8 +12,10 @@
 # Counts of what this script owns (mounts naming its TEST_TMP or ids, cgroup
 # dirs named after its ids, state dir, processes) are always compared. The
 # host-wide ones (every mount, every /runc-go-test cgroup dir, root's keys,
-# file-nr) only when no other integration script runs at the same time (as
-# with ONLY=soak): in `make check` the other scripts' containers come and go.
+# file-nr) only when nothing else that makes them runs, before or after:
+# another test script or suite, a runtime or engine (as with ONLY=soak on an
+# otherwise idle host); in `make check` the other scripts' containers come
+# and go.
 # file-nr (the median of 11 samples over 0.5 s) is also left out when those
 # samples spread by more than the tolerance: a VM's 9p server or another
 # engineer's tests on the same host move it by hundreds.
@@ -27,10 +29,37 @@ ID_PREFIX=rgt-soak-$$
 # every id of this script (new_id's too) starts with this
 OWN_IDS=rgt-soak-
 
-# other_scripts: the integration scripts other than this one running now.
-other_scripts() {
-	cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' | grep -E '(^|/)integration/[^/]+\.sh$' |
-		grep -v '/soak\.sh$' | sed 's|.*/||' | sort -u | tr '\n' ' '
+# other_activity: what else on this host creates mounts, cgroups or keys
+# right now: other test scripts and suites (tests/run.sh, its unit tests),
+# container runtimes and engines. This script's own ancestors (the run.sh
+# that started it) don't count. Builtins only: it reads every /proc/PID.
+other_activity() {
+	local p pp comm a args ancestors=" " found=()
+	p=$$
+	while [[ $p -gt 1 ]]; do
+		ancestors+="$p "
+		pp=$(awk '$1 == "PPid:" {print $2}' "/proc/$p/status" 2>/dev/null) || break
+		p=${pp:-1}
+	done
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[[ $ancestors == *" $p "* ]] && continue
+		read -r comm 2>/dev/null <"/proc/$p/comm" || continue
+		mapfile -d '' args 2>/dev/null <"/proc/$p/cmdline" || continue
+		for a in "${args[@]:0:4}"; do
+			case $a in
+			*/integration/soak.sh) continue 2 ;;
+			*/integration/*.sh | tests/run.sh | */tests/run.sh)
+				found+=("${a##*/}")
+				continue 2
+				;;
+			esac
+		done
+		case $comm in
+		runc-go* | runc | crun | podman | dockerd | containerd* | conmon | test_*) found+=("$comm") ;;
+		esac
+	done
+	printf '%s\n' "${found[@]}" | sort -u | tr '\n' ' '
 }
 
 # processes_naming_root: pids whose command line contains $ROOT (runtime
@@ -93,9 +122,9 @@ snap_get() { # snap_get SNAPSHOT NAME
 compare_snapshots() {
 	local what=$1 before=$2 after others bad i n b a
 	local strict=(mounts_ours cgroups_ours state_entries root_processes)
-	others=$(printf '%s\n' ${SOAK_OTHERS_BEFORE:-} $(other_scripts) | sort -u | tr '\n' ' ') # split on purpose
+	others=$(printf '%s\n' ${SOAK_OTHERS_BEFORE:-} $(other_activity) | sort -u | tr '\n' ' ') # split on purpose
 	if [[ -n ${others// /} ]]; then
-		echo "# $what: host-wide counts not compared: other integration scripts ran (${others% })"
+		echo "# $what: host-wide counts not compared: other activity (${others% })"
 	else
 		strict+=(mounts_all cgroups_all root_keys)
 	fi
@@ -154,7 +183,7 @@ test_create_start_delete_cycles() {
 	new_container
 	set_args true
 	TEMPLATE=$(jq --arg p "$CGROUP_PARENT" '.linux.cgroupsPath = $p + "/@ID@"' "$BUNDLE/config.json")
-	SOAK_OTHERS_BEFORE=$(other_scripts)
+	SOAK_OTHERS_BEFORE=$(other_activity)
 	local before i start_all total_ms
 	snapshot before
 	TIMES=()
@@ -197,7 +226,7 @@ test_exec_calls() {
 	get_state
 	local pid
 	pid=$(st pid)
-	SOAK_OTHERS_BEFORE=$(other_scripts)
+	SOAK_OTHERS_BEFORE=$(other_activity)
 	# The container's init is the long-lived process here: neither its fds
 	# nor its children (an exec'd process the runtime did not reap would be
 	# reparented to it, and `sleep` never reaps) may grow.
