@@ -69,18 +69,23 @@ test_start_container_runs_inside_after_pivot() {
 	assert_eq "startContainer output seen by the process" started "$OUT"
 }
 
-test_failing_prestart_fails_create_and_leaves_nothing() {
+# failing_hook_fails_create KIND: a failing KIND hook makes create fail, and leave nothing
+failing_hook_fails_create() {
 	new_container
-	set_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "echo boom; exit 4"]}]'
+	set_config ".hooks.$1"' = [{"path": "/bin/sh", "args": ["sh", "-c", "echo boom; exit 4"]}]'
 	rt create -b "$BUNDLE" "$ID"
-	expect_nonzero "create with a failing prestart hook"
+	expect_nonzero "create with a failing $1 hook"
 	if is_runc_go; then
-		expect_err_contains "prestart hook #0"
+		expect_err_contains "$1 hook #0"
 		expect_err_contains "exit status 4"
 		expect_err_contains "boom"
 	fi
 	assert_no_leftovers "$ID"
 }
+
+test_failing_prestart_fails_create_and_leaves_nothing() { failing_hook_fails_create prestart; }
+test_failing_create_runtime_fails_create_and_leaves_nothing() { failing_hook_fails_create createRuntime; }
+test_failing_create_container_fails_create_and_leaves_nothing() { failing_hook_fails_create createContainer; }
 
 test_hook_timeout() {
 	new_container
