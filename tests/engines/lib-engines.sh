@@ -455,6 +455,16 @@ engine_leftover_pids() {
 	rm -f "$pat".*
 }
 
+# engine_hold_netns PID: PID's network namespace is the script's own
+# (ENGINE_NETNS): its processes are the script's, for the cleanup and its
+# check. This shell holds it open until the check is done: a namespace
+# freed earlier could give its inode number to another one (another
+# script's container) before the check.
+engine_hold_netns() {
+	ENGINE_NETNS=$(readlink "/proc/$1/ns/net") || return 1
+	exec {ENGINE_NETNS_FD}<"/proc/$1/ns/net"
+}
+
 # Cgroup directories of ENGINE_CGROUP in every hierarchy.
 engine_cgroup_dirs() {
 	local root
@@ -694,5 +704,7 @@ engine_main() {
 		echo "PASS $SCRIPT_NAME/cleanup"
 	fi
 	echo "# $SCRIPT_NAME: engine stopped at $((SECONDS - t0)) s" >&2
+	# the namespace goes with the last reference
+	[[ -z ${ENGINE_NETNS_FD:-} ]] || exec {ENGINE_NETNS_FD}<&-
 	return $rc
 }

@@ -42,7 +42,7 @@ start_network_docker() {
 	# shellcheck disable=SC2016
 	start_docker unshare --net -- sh -c 'ip link set lo up && exec "$0" "$@"' || return 1
 	DOCKERD_PID=$ENGINE_PID
-	ENGINE_NETNS=$(readlink "/proc/$DOCKERD_PID/ns/net")
+	engine_hold_netns "$DOCKERD_PID" || { ENGINE_FAIL="dockerd $DOCKERD_PID is gone"; return 1; }
 	[[ $ENGINE_NETNS != "$(readlink /proc/self/ns/net)" ]] ||
 		{ ENGINE_FAIL="dockerd is in the host's network namespace"; return 1; }
 	echo "# dockerd $DOCKERD_PID in $ENGINE_NETNS" >&2
