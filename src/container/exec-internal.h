@@ -29,7 +29,9 @@ struct exec_context {
     int console_recv_fd;  /* --tty in the foreground: our end of it, else -1 */
     bool console_proxied; /* ... the runtime proxies the pty (no --console-socket) */
     pid_t pid;            /* the child, as the host sees it */
-    char *agent_state;    /* linux.seccomp.listenerPath: the container's state for the agent */
+    pid_t init_pid;       /* the container's init, and its start time: did it stop meanwhile? */
+    unsigned long long init_start_time;
+    char *agent_state; /* linux.seccomp.listenerPath: the container's state for the agent */
     bool has_affinity_initial, has_affinity_final; /* process.execCPUAffinity */
     cpu_set_t affinity_initial, affinity_final;
     bool signals_blocked;

@@ -109,6 +109,8 @@ static int load_container(struct exec_context *ctx, struct error *err)
     if (!ctx->container)
         return -1;
     status = container_status(ctx->container);
+    ctx->init_pid = ctx->container->record->pid;
+    ctx->init_start_time = ctx->container->record->init_start_time;
     if (status == STATUS_STOPPED)
         return error_set(err, 0, "cannot exec in a stopped container");
     if (status == STATUS_PAUSED && !options->ignore_paused)
@@ -526,6 +528,10 @@ int container_exec(const struct exec_options *options, int *exit_status, struct 
     }
     if (result < 0)
         kill_child(&ctx);
+    /* The container stopped while we were joining it (a `kill` racing us): whatever broke on
+     * our side (a closed sync socket, a pid namespace without its init), that is the cause. */
+    if (result < 0 && ctx.init_pid > 0 && !proc_is_alive(ctx.init_pid, ctx.init_start_time))
+        error_set(err, 0, "cannot exec in a stopped container");
     /* The user's terminal is back before the signals are unblocked. */
     console_proxy_stop(&proxy);
     context_release(&ctx);

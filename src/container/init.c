@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +65,21 @@ static int write_time_offsets(const struct spec *spec, struct error *err)
     return 0;
 }
 
+/* As runc: a new network namespace comes with its loopback up (the kernel makes it down), so
+ * 127.0.0.1 works in a container with no other network. */
+static int bring_up_loopback(struct error *err)
+{
+    struct ifreq ifr = {.ifr_name = "lo"};
+    cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    if (sock < 0 || ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+        return error_set(err, errno, "loopback: get flags");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+        return error_set(err, errno, "loopback: bring it up");
+    return 0;
+}
+
 static int setup_namespaces(const struct init_config *config, struct error *err)
 {
     const struct spec_namespace *user = spec_find_namespace(config->spec, SPEC_NS_USER);
@@ -71,6 +89,9 @@ static int setup_namespaces(const struct init_config *config, struct error *err)
     if (user && !user->path && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return error_set(err, errno, "become root in the user namespace");
     if (namespaces_join(config->ns_fds, config->ns_types, config->ns_count, CLONE_NEWPID, err) < 0)
+        return -1;
+    const struct spec_namespace *net = spec_find_namespace(config->spec, SPEC_NS_NETWORK);
+    if (net && !net->path && bring_up_loopback(err) < 0)
         return -1;
     for (int i = 0; i < config->ns_count; i++)
         close(config->ns_fds[i]);

@@ -30,7 +30,7 @@ static int release_init(struct container *c, struct error *err)
         if (ready > 0 && read(fd, &byte, 1) == 1)
             break;
         if (!proc_is_alive(c->record->pid, c->record->init_start_time))
-            return error_set(err, 0, "container init exited before start");
+            return error_set(err, 0, "cannot start a container that has stopped");
     }
     if (unlinkat(c->dirfd, EXEC_FIFO, 0) < 0)
         return error_set(err, errno, "remove exec fifo");

@@ -196,9 +196,12 @@ host_cgroup_file() {
 	fi
 }
 
-# The command of the OOM checks: doubles a string until the memory limit
-# kills it (busybox awk; pid 1 of the container, so its status is 137).
-OOM_ARGS=(sh -c 'sleep 1; exec awk "BEGIN { s = \"0123456789abcdef\"; while (1) s = s s }"')
+# The command of the OOM checks: after a second (the engine watches the
+# cgroup by then), busybox awk doubles a string until the memory limit
+# kills it: pid 1 of the container, so its status is 137. It stops at
+# 256 MiB (exit 0): a host with swap and no swap limit fails the test
+# rather than swap.
+OOM_ARGS=(sh -c 'sleep 1; exec awk "BEGIN { s = \"0123456789abcdef\"; while (length(s) < 268435456) s = s s }"')
 
 # A command each test runs in the container to see its namespaces against
 # the host's: "pid:[N] net:[N]".

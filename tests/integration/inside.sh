@@ -450,8 +450,10 @@ test_ns_user_new() {
 
 test_ns_net_only_loopback() {
 	new_container
-	run_sh 'ls /sys/class/net'
-	assert_eq "interfaces in a new net ns" lo "$OUT"
+	run_sh 'ls /sys/class/net; cat /sys/class/net/lo/flags'
+	assert_eq "interfaces in a new net ns" lo "$(head -1 <<<"$OUT")"
+	# up, as runc brings it up (IFF_UP|IFF_LOOPBACK = 0x9; the kernel makes it 0x8, down)
+	assert_eq "loopback flags" 0x9 "$(tail -1 <<<"$OUT")"
 }
 
 test_ns_join_network_by_path() {
