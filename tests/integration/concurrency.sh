@@ -22,7 +22,6 @@ KNOWN_ERRORS=(
 	'runc-go: container not running'
 	'runc-go: cannot start a container that has stopped'
 	'runc-go: cannot start an already running container'
-	'runc-go: container init exited before start'
 	'runc-go: cannot delete container [^ ]+ that is not stopped: .*'
 	'runc-go: exec failed: container does not exist'
 	'runc-go: exec failed: cannot exec in a stopped container'
