@@ -267,28 +267,36 @@ static void check_seccomp(const struct host_probe *probe, const struct spec_secc
     spec_features_free(&features);
 }
 
-static void check_mount(const struct host_probe *probe, const struct spec_mount *m, size_t i,
-                        struct check_bundle *b)
+static void check_mount(const struct host_probe *probe, const struct spec *spec,
+                        const struct spec_mount *m, size_t i, struct check_bundle *b)
 {
     cleanup_free char *options = xasprintf("mounts[%zu].options", i);
     cleanup_free char *type = xasprintf("mounts[%zu].type", i);
     struct mount_options parsed;
     struct error err;
-    bool bind = false;
+    bool bind = false, idmap = false;
 
     if (mount_options_parse(m->options, m->options_count, &parsed, &err) < 0) {
         check_add_error(&b->problems, options, &err);
     } else {
         bind = parsed.bind;
+        idmap = parsed.idmap;
         mount_options_free(&parsed);
     }
-    if (m->uid_mappings_count || m->gid_mappings_count) {
-        cleanup_free char *field = xasprintf("mounts[%zu].uidMappings", i);
-        check_add(&b->problems, field, "%s",
-                  probe->syscalls.mount_setattr
-                      ? "idmapped mounts are not supported by runc-go yet"
-                      : "idmapped mounts need mount_setattr(2), which this kernel lacks "
-                        "(Linux 5.12+)");
+    /* create's rules (prepare_idmapped_mounts): maps from the mount or the container, a bind
+     * mount, and a kernel with mount_setattr(2). */
+    if (idmap || m->uid_mappings_count || m->gid_mappings_count) {
+        cleanup_free char *field = xasprintf("mounts[%zu]", i);
+        if (!probe->syscalls.mount_setattr)
+            check_add(&b->problems, field, "%s",
+                      "idmapped mounts need mount_setattr(2), which this kernel lacks "
+                      "(Linux 5.12+)");
+        else if (!m->uid_mappings_count && !spec->linux_.uid_mappings_count)
+            check_add(&b->problems, field, "%s",
+                      "idmap needs uidMappings and gidMappings on the mount, or a user "
+                      "namespace with linux.uidMappings");
+        else if (!bind && !(m->type && strcmp(m->type, "bind") == 0))
+            check_add(&b->problems, field, "%s", "only bind mounts can be idmapped");
     }
     if (bind || !m->type || !*m->type || strcmp(m->type, "bind") == 0 ||
         strcmp(m->type, "none") == 0 || host_list_has(&probe->filesystems, m->type))
@@ -330,7 +338,7 @@ static void check_spec(const struct host_probe *probe, const char *dir, const st
     check_namespaces(probe, &spec->linux_, b);
     check_seccomp(probe, &spec->linux_.seccomp, b);
     for (size_t i = 0; i < spec->mounts_count; i++)
-        check_mount(probe, &spec->mounts[i], i, b);
+        check_mount(probe, spec, &spec->mounts[i], i, b);
     check_sysctl_net(spec, b);
     check_cgroup_resources(probe, &spec->linux_.resources, b);
 }

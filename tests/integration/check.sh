@@ -357,7 +357,7 @@ test_several_problems_one_line_each() {
 	grep -qF "  process.capabilities.bounding[$n]: unknown capability \"CAP_RGO_NOPE\"" <<<"$OUT" ||
 		fail "no line for the unknown capability in: $OUT"
 	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	grep -qF "  mounts[$n].options: idmapped mounts not supported yet" <<<"$OUT" ||
+	grep -qF "  mounts[$n]: idmap needs uidMappings and gidMappings on the mount" <<<"$OUT" ||
 		fail "no line for the idmap mount in: $OUT"
 	[[ $OUT == *"bundle $BUNDLE: 2 problem(s)"* ]] || fail "expected 2 problems: $OUT"
 	assert_untouched
