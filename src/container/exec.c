@@ -487,6 +487,25 @@ static int start_proxy(struct exec_context *ctx, struct console_proxy *proxy, st
     return console_proxy_start(proxy, master, err);
 }
 
+/* Whether the container's init is gone or going: a dying pid namespace init first kills every
+ * other process in it (our child among them) and only then exits, so give it 200 ms. Only
+ * asked after a failure. */
+static bool init_stopping(const struct exec_context *ctx, const struct error *failure)
+{
+    /* Only the failures a dying container causes are worth the wait: the child gone from
+     * under the sync socket, or no fork into a pid namespace without its init. */
+    bool torn = failure->errnum == EPIPE || failure->errnum == EPROTO ||
+                failure->errnum == ECONNRESET || failure->errnum == ENOMEM;
+
+    for (int i = 0; i < (torn ? 20 : 1); i++) {
+        if (i > 0)
+            usleep(10000);
+        if (!proc_is_alive(ctx->init_pid, ctx->init_start_time))
+            return true;
+    }
+    return false;
+}
+
 /* One step of exec; with --debug it is logged with its duration. */
 static int timed_step(struct exec_context *ctx, const char *name,
                       int (*step)(struct exec_context *ctx, struct error *err), struct error *err)
@@ -530,7 +549,7 @@ int container_exec(const struct exec_options *options, int *exit_status, struct 
         kill_child(&ctx);
     /* The container stopped while we were joining it (a `kill` racing us): whatever broke on
      * our side (a closed sync socket, a pid namespace without its init), that is the cause. */
-    if (result < 0 && ctx.init_pid > 0 && !proc_is_alive(ctx.init_pid, ctx.init_start_time))
+    if (result < 0 && ctx.init_pid > 0 && init_stopping(&ctx, err))
         error_set(err, 0, "cannot exec in a stopped container");
     /* The user's terminal is back before the signals are unblocked. */
     console_proxy_stop(&proxy);
