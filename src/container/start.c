@@ -72,11 +72,9 @@ int container_start(const char *root, const char *id, struct error *err)
     default:
         return error_set(err, 0, "cannot start an already running container");
     }
+    /* state.json is not rewritten: the status is derived each time from the init and the
+     * exec fifo (state.c), which release_init() removes; a write here would only cost. */
     if (fault_point("start: release the init", err) < 0 || release_init(c, err) < 0)
-        return -1;
-    free(c->record->status);
-    c->record->status = xstrdup("running");
-    if (fault_point("start: write state.json", err) < 0 || container_save(c, err) < 0)
         return -1;
     if (fault_point("start: poststart hooks", err) < 0)
         return -1;

@@ -11,7 +11,8 @@ struct state_record {
     char *id;
     int pid;
     unsigned long long init_start_time; /* field 22 of /proc/PID/stat */
-    char *status;
+    char *status; /* when the record was written ("creating", "created"); the live status is
+                   * derived from the init and the exec fifo (container_status()) */
     char *bundle;
     char *rootfs;
     char *created; /* RFC 3339 with nanoseconds, UTC */

@@ -21,7 +21,6 @@ STEPS=(
 	"create: receive the pty master"
 	"create: write state.json"
 	"start: release the init"
-	"start: write state.json"
 	"start: poststart hooks"
 	"exec: read the container and the process"
 	"exec: fork into the pid namespace"
