@@ -76,8 +76,7 @@ static int dispatch(const struct global_options *global, const struct option_def
 /* --rootless auto: rootless when not root (runc also checks for a user namespace). A rootless
  * runtime keeps its state in $XDG_RUNTIME_DIR/runc-go unless --root says otherwise, and its
  * cgroups only where it may write (create_options.rootless). */
-static int resolve_rootless(struct global_options *global, const struct option_def *defs, int argc,
-                            char **argv, struct error *err)
+static int resolve_rootless(struct global_options *global, struct error *err)
 {
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     static char root[4096];
@@ -91,10 +90,10 @@ static int resolve_rootless(struct global_options *global, const struct option_d
     else
         return error_set(err, 0, "--rootless: invalid value \"%s\" (expected true, false or auto)",
                          global->rootless);
-    (void)defs;
-    for (int i = 1; i < argc && argv[i][0] == '-'; i++)
-        if (strcmp(argv[i], "--root") == 0 || strncmp(argv[i], "--root=", 7) == 0)
-            return 0;
+    /* --root given: nothing to choose */
+    if (global->root)
+        return 0;
+    global->root = "/run/runc-go";
     if (global->is_rootless && geteuid() != 0) {
         if (xdg && *xdg)
             snprintf(root, sizeof root, "%s/runc-go", xdg);
@@ -110,8 +109,8 @@ int main(int argc, char **argv)
     /* Before anything touches a container: a container process must not reach us through
      * /proc/<pid>/exe, fd or mem (CVE-2019-5736, CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    struct global_options global = {
-        .root = "/run/runc-go", .log_format = "text", .rootless = "auto"};
+    struct global_options global = {.log_format = "text",
+                                    .rootless = "auto"}; /* .root: resolve_rootless() */
     bool help = false, version = false;
     /* runc's order; -h is parsed by options_parse itself, listed here for the help */
     const struct option_def defs[] = {
@@ -149,7 +148,7 @@ int main(int argc, char **argv)
     }
     if (setup_logging(&global) < 0)
         return 1;
-    if (resolve_rootless(&global, defs, argc, argv, &err) < 0)
+    if (resolve_rootless(&global, &err) < 0)
         return cmd_fail(&err);
     if (enters_container(argv[index]) && sealed_binary_ensure(argv) < 0) {
         error_set(&err, errno, "re-execute from a sealed copy of the runtime");

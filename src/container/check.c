@@ -274,32 +274,24 @@ static void check_mount(const struct host_probe *probe, const struct spec *spec,
     cleanup_free char *type = xasprintf("mounts[%zu].type", i);
     struct mount_options parsed;
     struct error err;
-    bool bind = false, idmap = false;
+    const char *problem;
 
-    if (mount_options_parse(m->options, m->options_count, &parsed, &err) < 0) {
+    if (mount_options_parse(m->options, m->options_count, &parsed, &err) < 0)
         check_add_error(&b->problems, options, &err);
-    } else {
-        bind = parsed.bind;
-        idmap = parsed.idmap;
+    else
         mount_options_free(&parsed);
-    }
-    /* create's rules (prepare_idmapped_mounts): maps from the mount or the container, a bind
-     * mount, and a kernel with mount_setattr(2). */
-    if (idmap || m->uid_mappings_count || m->gid_mappings_count) {
+    /* create's rules (spec_mount_idmap_problem()), and a kernel with mount_setattr(2) */
+    if (spec_mount_is_idmapped(m)) {
         cleanup_free char *field = xasprintf("mounts[%zu]", i);
         if (!probe->syscalls.mount_setattr)
             check_add(&b->problems, field, "%s",
                       "idmapped mounts need mount_setattr(2), which this kernel lacks "
                       "(Linux 5.12+)");
-        else if (!m->uid_mappings_count && !spec->linux_.uid_mappings_count)
-            check_add(&b->problems, field, "%s",
-                      "idmap needs uidMappings and gidMappings on the mount, or a user "
-                      "namespace with linux.uidMappings");
-        else if (!bind && !(m->type && strcmp(m->type, "bind") == 0))
-            check_add(&b->problems, field, "%s", "only bind mounts can be idmapped");
+        else if ((problem = spec_mount_idmap_problem(spec, m)) != NULL)
+            check_add(&b->problems, field, "%s", problem);
     }
-    if (bind || !m->type || !*m->type || strcmp(m->type, "bind") == 0 ||
-        strcmp(m->type, "none") == 0 || host_list_has(&probe->filesystems, m->type))
+    if (spec_mount_is_bind(m) || !m->type || !*m->type || strcmp(m->type, "none") == 0 ||
+        host_list_has(&probe->filesystems, m->type))
         return;
     check_add(&b->warnings, type,
               "filesystem \"%s\" is not in /proc/filesystems: the mount works only if a kernel "

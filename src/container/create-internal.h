@@ -9,9 +9,14 @@
 
 /* Creates the container; the init restores original_mask before execve. A foreground run
  * with process.terminal gets the pty master in *console_master (else it stays unchanged;
- * NULL when the caller takes none). */
+ * NULL when the caller takes none). With created, the caller also gets the container,
+ * still locked, to start it without loading it again (run). */
 int container_create_with_mask(const struct create_options *options, const sigset_t *original_mask,
-                               pid_t *init_pid, int *console_master, struct error *err);
+                               pid_t *init_pid, int *console_master, struct container **created,
+                               struct error *err);
+
+/* `start` of a container the caller has loaded (and locked). */
+int container_start_loaded(struct container *c, struct error *err);
 
 /* Stops every process of the container and removes its cgroups and state. */
 int container_destroy(struct container *c, struct error *err);

@@ -18,7 +18,6 @@
 #include "../hooks/hooks.h"
 #include "../linux/caps.h"
 #include "../linux/cgroup.h"
-#include "../linux/seccomp.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/intel-rdt.h"
@@ -34,6 +33,7 @@
 #include "../util.h"
 #include "create-internal.h"
 #include "init.h"
+#include "process-setup.h"
 #include "process-wait.h"
 #include "sync.h"
 
@@ -277,7 +277,7 @@ static int open_host_proc(struct error *err)
     return fd;
 }
 
-/* What is known before the init exists, saved as state.json (status "creating", pid 0) before
+/* What is known before the init exists, saved as state.json (pid 0: reads as stopped) before
  * anything is made outside the state dir: a runtime killed from here on leaves a record that
  * `delete` (the container reads as stopped) uses to remove the cgroups. */
 static int record_early_state(struct create_context *ctx, struct error *err)
@@ -288,7 +288,6 @@ static int record_early_state(struct create_context *ctx, struct error *err)
     ctx->container->record = record;
     record->oci_version = xstrdup(ctx->spec->oci_version);
     record->id = xstrdup(ctx->options->id);
-    record->status = xstrdup("creating");
     record->bundle = xstrdup(ctx->bundle);
     record->rootfs = xstrdup(ctx->rootfs);
     record->created = rfc3339_nano_now();
@@ -304,30 +303,17 @@ static int record_early_state(struct create_context *ctx, struct error *err)
     return container_save(ctx->container, err);
 }
 
-static bool has_option(const struct spec_mount *m, const char *name)
-{
-    for (size_t i = 0; i < m->options_count; i++)
-        if (strcmp(m->options[i], name) == 0)
-            return true;
-    return false;
-}
-
 /* The user namespace an idmapped mount takes its maps from: the mount's own, or the
- * container's for a bare "idmap"/"ridmap" (as runc). */
+ * container's (spec_mount_idmap_problem() made sure there are some). */
 static int idmap_userns(const struct spec *spec, const struct spec_mount *m, const char *field,
                         struct error *err)
 {
     if (m->uid_mappings_count)
         return namespaces_make_userns(m->uid_mappings, m->uid_mappings_count, m->gid_mappings,
                                       m->gid_mappings_count, field, err);
-    if (spec->linux_.uid_mappings_count)
-        return namespaces_make_userns(spec->linux_.uid_mappings, spec->linux_.uid_mappings_count,
-                                      spec->linux_.gid_mappings, spec->linux_.gid_mappings_count,
-                                      field, err);
-    return error_set(err, 0,
-                     "%s: idmap needs uidMappings and gidMappings on the mount, or a user "
-                     "namespace with linux.uidMappings",
-                     field);
+    return namespaces_make_userns(spec->linux_.uid_mappings, spec->linux_.uid_mappings_count,
+                                  spec->linux_.gid_mappings, spec->linux_.gid_mappings_count, field,
+                                  err);
 }
 
 /* Idmapped mounts are made here, detached, and only attached by the init: mount_setattr's
@@ -343,15 +329,16 @@ static int prepare_idmapped_mounts(struct create_context *ctx, int floor, struct
         cleanup_mount_options struct mount_options opts = {0};
         cleanup_close int userns = -1;
         cleanup_free char *source = NULL;
+        const char *problem;
         char field[48];
 
-        if (!has_option(m, "idmap") && !has_option(m, "ridmap") && m->uid_mappings_count == 0)
+        if (!spec_mount_is_idmapped(m))
             continue;
         snprintf(field, sizeof field, "config.json: mounts[%zu]", i);
+        if ((problem = spec_mount_idmap_problem(spec, m)) != NULL)
+            return error_set(err, 0, "%s: %s", field, problem);
         if (mount_options_parse(m->options, m->options_count, &opts, err) < 0)
             return error_prefix(err, "%s", field);
-        if (!opts.bind && !(m->type && strcmp(m->type, "bind") == 0))
-            return error_set(err, 0, "%s: only bind mounts can be idmapped", field);
         if (!ctx->mount_trees) {
             ctx->mount_trees = xmalloc(spec->mounts_count * sizeof *ctx->mount_trees);
             for (size_t j = 0; j < spec->mounts_count; j++)
@@ -528,19 +515,6 @@ static int run_runtime_hooks(struct create_context *ctx, struct error *err)
     return sync_send(ctx->sync_fds[0], SYNC_HOOKS_DONE, err);
 }
 
-/* The init's seccomp listener fd, to the agent at listenerPath with the state only we know. */
-static int hand_listener_to_agent(struct create_context *ctx, int notify_fd, struct error *err)
-{
-    cleanup_free char *state =
-        hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
-
-    if (notify_fd < 0)
-        return error_set(err, EPROTO, "sync: seccomp listener message without an fd");
-    if (seccomp_send_to_agent(&ctx->spec->linux_.seccomp, notify_fd, ctx->pid, state, err) < 0)
-        return -1;
-    return sync_send(ctx->sync_fds[0], SYNC_SECCOMP_FD_DONE, err);
-}
-
 /* The init closed the sync socket without a word: it died. Say how, and the likely why. */
 static int init_died(struct create_context *ctx, struct error *err)
 {
@@ -567,6 +541,7 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
     for (;;) {
         struct sync_msg msg;
         cleanup_close int attached_fd = -1;
+        cleanup_free char *state = NULL;
         bool closed;
         int result;
 
@@ -590,7 +565,10 @@ static int wait_until_ready(struct create_context *ctx, struct error *err)
         case SYNC_SECCOMP_FD:
             log_step(started, "create", "init: setup up to the seccomp filter", 0);
             started = log_clock();
-            result = hand_listener_to_agent(ctx, attached_fd, err);
+            state =
+                hooks_state_json(ctx->spec, ctx->options->id, ctx->pid, ctx->bundle, "creating");
+            result = process_serve_seccomp_fd(ctx->sync_fds[0], &ctx->spec->linux_.seccomp,
+                                              attached_fd, ctx->pid, state, err);
             log_step(started, "create", "seccomp listener fd to the agent", result);
             started = log_clock();
             break;
@@ -659,8 +637,6 @@ static int record_state(struct create_context *ctx, struct error *err)
     record->pid = ctx->pid;
     if (proc_stat_read(ctx->pid, &record->init_start_time, NULL) < 0)
         return error_set(err, ESRCH, "container init exited");
-    free(record->status);
-    record->status = xstrdup("created");
     free(record->intel_rdt_path);
     record->intel_rdt_path = xstrdup(ctx->rdt_path ? ctx->rdt_path : "");
     if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len, err) <
@@ -704,7 +680,8 @@ static int run_steps(struct create_context *ctx, struct error *err)
 }
 
 int container_create_with_mask(const struct create_options *options, const sigset_t *original_mask,
-                               pid_t *init_pid, int *console_master, struct error *err)
+                               pid_t *init_pid, int *console_master, struct container **created,
+                               struct error *err)
 {
     struct create_context ctx = {.options = options,
                                  .fifo_fd = -1,
@@ -722,6 +699,8 @@ int container_create_with_mask(const struct create_options *options, const sigse
         *init_pid = ctx.pid;
         if (console_master)
             *console_master = take_fd(&ctx.console_master);
+        if (created)
+            *created = take_ptr(&ctx.container);
     }
     context_release(&ctx);
     return result;
@@ -731,5 +710,5 @@ int container_create(const struct create_options *options, pid_t *init_pid, stru
 {
     sigset_t mask;
     sigprocmask(SIG_SETMASK, NULL, &mask);
-    return container_create_with_mask(options, &mask, init_pid, NULL, err);
+    return container_create_with_mask(options, &mask, init_pid, NULL, NULL, err);
 }

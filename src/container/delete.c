@@ -22,26 +22,6 @@ static void wait_until_dead(const struct state_record *record)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
 }
 
-/* poststop failures are warnings: the container is gone either way (runtime.md). */
-static void run_poststop_hooks(const struct container *c)
-{
-    struct error err;
-    struct spec *spec;
-    char *state;
-
-    if (!c->record->poststop_hooks)
-        return;
-    spec = container_load_config(c, &err);
-    if (!spec) {
-        log_warn("poststop hooks: %s", err.msg);
-        return;
-    }
-    state = hooks_state_json(spec, c->id, 0, c->record->bundle, "stopped");
-    hooks_run_warn(&spec->hooks, HOOK_POSTSTOP, state);
-    free(state);
-    spec_free(spec);
-}
-
 int container_destroy(struct container *c, struct error *err)
 {
     struct state_record *record = c->record;
@@ -62,7 +42,8 @@ int container_destroy(struct container *c, struct error *err)
         return -1;
     if (fault_point("delete: poststop hooks", err) < 0)
         return -1;
-    run_poststop_hooks(c);
+    if (c->record->poststop_hooks)
+        container_run_saved_hooks(c, HOOK_POSTSTOP, 0, "stopped");
     if (fault_point("delete: remove the state", err) < 0)
         return -1;
     return container_remove_state(c, err);

@@ -20,16 +20,8 @@
 /* Go's `json:",omitempty"`: zero is left out. */
 static void kv_u64_omit(struct json_out *out, const char *key, uint64_t value)
 {
-    if (!value)
-        return;
-    json_out_key(out, key);
-    json_out_uint(out, value);
-}
-
-static void kv_u64(struct json_out *out, const char *key, uint64_t value)
-{
-    json_out_key(out, key);
-    json_out_uint(out, value);
+    if (value)
+        json_out_kv_uint(out, key, value);
 }
 
 static void kv_u64_list(struct json_out *out, const char *key, const uint64_t *list, size_t n)
@@ -64,8 +56,8 @@ static void out_cpu(struct json_out *out, const struct cgroup_stats *s)
     kv_u64_list(out, "percpu", s->cpu.percpu, s->cpu.percpu_count);
     kv_u64_list(out, "percpu_kernel", s->cpu.percpu_kernel, s->cpu.percpu_kernel_count);
     kv_u64_list(out, "percpu_user", s->cpu.percpu_user, s->cpu.percpu_user_count);
-    kv_u64(out, "kernel", s->cpu.kernel);
-    kv_u64(out, "user", s->cpu.user);
+    json_out_kv_uint(out, "kernel", s->cpu.kernel);
+    json_out_kv_uint(out, "user", s->cpu.user);
     json_out_map_close(out);
     json_out_key(out, "throttling");
     json_out_map_open(out);
@@ -78,15 +70,15 @@ static void out_cpu(struct json_out *out, const struct cgroup_stats *s)
     json_out_key(out, "cpuset");
     json_out_map_open(out);
     kv_u16_list(out, "cpus", s->cpuset.cpus, s->cpuset.cpus_count);
-    kv_u64(out, "cpu_exclusive", s->cpuset.cpu_exclusive);
+    json_out_kv_uint(out, "cpu_exclusive", s->cpuset.cpu_exclusive);
     kv_u16_list(out, "mems", s->cpuset.mems, s->cpuset.mems_count);
-    kv_u64(out, "mem_hardwall", s->cpuset.mem_hardwall);
-    kv_u64(out, "mem_exclusive", s->cpuset.mem_exclusive);
-    kv_u64(out, "memory_migrate", s->cpuset.memory_migrate);
-    kv_u64(out, "memory_spread_page", s->cpuset.memory_spread_page);
-    kv_u64(out, "memory_spread_slab", s->cpuset.memory_spread_slab);
-    kv_u64(out, "memory_pressure", s->cpuset.memory_pressure);
-    kv_u64(out, "sched_load_balance", s->cpuset.sched_load_balance);
+    json_out_kv_uint(out, "mem_hardwall", s->cpuset.mem_hardwall);
+    json_out_kv_uint(out, "mem_exclusive", s->cpuset.mem_exclusive);
+    json_out_kv_uint(out, "memory_migrate", s->cpuset.memory_migrate);
+    json_out_kv_uint(out, "memory_spread_page", s->cpuset.memory_spread_page);
+    json_out_kv_uint(out, "memory_spread_slab", s->cpuset.memory_spread_slab);
+    json_out_kv_uint(out, "memory_pressure", s->cpuset.memory_pressure);
+    json_out_kv_uint(out, "sched_load_balance", s->cpuset.sched_load_balance);
     json_out_kv_int(out, "sched_relax_domain_level", s->cpuset.sched_relax_domain_level);
     json_out_map_close(out);
 }
@@ -96,10 +88,10 @@ static void out_memory_entry(struct json_out *out, const char *key,
 {
     json_out_key(out, key);
     json_out_map_open(out);
-    kv_u64(out, "limit", e->limit);
+    json_out_kv_uint(out, "limit", e->limit);
     kv_u64_omit(out, "usage", e->usage);
     kv_u64_omit(out, "max", e->max);
-    kv_u64(out, "failcnt", e->failcnt);
+    json_out_kv_uint(out, "failcnt", e->failcnt);
     json_out_map_close(out);
 }
 
@@ -116,7 +108,7 @@ static void out_memory_pids(struct json_out *out, const struct cgroup_stats *s)
         json_out_key(out, "raw");
         json_out_map_open(out);
         for (size_t i = 0; i < s->memory.raw_count; i++)
-            kv_u64(out, s->memory.raw[i].key, s->memory.raw[i].value);
+            json_out_kv_uint(out, s->memory.raw[i].key, s->memory.raw[i].value);
         json_out_map_close(out);
     }
     json_out_map_close(out);
@@ -169,7 +161,7 @@ static void out_blkio_hugetlb(struct json_out *out, const struct cgroup_stats *s
         json_out_map_open(out);
         kv_u64_omit(out, "usage", s->hugetlb[i].usage);
         kv_u64_omit(out, "max", s->hugetlb[i].max);
-        kv_u64(out, "failcnt", s->hugetlb[i].failcnt);
+        json_out_kv_uint(out, "failcnt", s->hugetlb[i].failcnt);
         json_out_map_close(out);
     }
     json_out_map_close(out);

@@ -30,7 +30,6 @@
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
 #include "../linux/sched.h"
-#include "../linux/seccomp.h"
 #include "../fault.h"
 #include "../log.h"
 #include "../util.h"
@@ -181,26 +180,6 @@ static int join_namespaces(const struct exec_context *ctx, struct error *err)
     return 0;
 }
 
-/* In the container's mount namespace, as a session leader: the pty comes from the
- * container's devpts. */
-static int setup_terminal(struct exec_context *ctx, struct error *err)
-{
-    const struct spec_process *process = ctx->process;
-    struct console_setup setup = {
-        .socket_fd = ctx->console_fd,
-        .has_size = process->has_console_size && process->console_height && process->console_width,
-        .rows = (unsigned short)process->console_height,
-        .cols = (unsigned short)process->console_width,
-        .owner = process->user.uid,
-        .clear_onlcr = ctx->console_proxied,
-    };
-    int result = console_setup_terminal(&setup, err);
-
-    close(ctx->console_fd);
-    ctx->console_fd = -1;
-    return result;
-}
-
 static int child_setup(struct exec_context *ctx, char **executable, struct error *err)
 {
     const struct spec_process *process = ctx->process;
@@ -223,7 +202,8 @@ static int child_setup(struct exec_context *ctx, char **executable, struct error
     if (result == 0 && setsid() < 0)
         result = error_set(err, errno, "setsid");
     if (result == 0 && ctx->console_fd >= 0)
-        result = setup_terminal(ctx, err);
+        result = process_setup_terminal(ctx->process, &ctx->console_fd, false, ctx->console_proxied,
+                                        err);
     if (result == 0)
         result = process_join_session_keyring(ctx->options->id, err);
     if (result == 0) {
@@ -384,17 +364,6 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
     return ctx->pid < 0 ? -1 : 0;
 }
 
-/* The child's seccomp listener fd, to the agent at listenerPath. */
-static int hand_listener_to_agent(struct exec_context *ctx, int notify_fd, struct error *err)
-{
-    if (notify_fd < 0 || !ctx->agent_state)
-        return error_set(err, EPROTO, "sync: unexpected seccomp listener message");
-    if (seccomp_send_to_agent(&ctx->config->linux_.seccomp, notify_fd, ctx->pid, ctx->agent_state,
-                              err) < 0)
-        return -1;
-    return sync_send(ctx->sync_fds[0], SYNC_SECCOMP_FD_DONE, err);
-}
-
 /* Serves the child until SYNC_READY, then expects EOF (execve closed the socket) or the
  * execve error. */
 static int wait_for_exec(struct exec_context *ctx, struct error *err)
@@ -417,7 +386,8 @@ static int wait_for_exec(struct exec_context *ctx, struct error *err)
         if (!ready && msg.type == SYNC_READY)
             ready = true;
         else if (!ready && msg.type == SYNC_SECCOMP_FD) {
-            if (hand_listener_to_agent(ctx, attached_fd, err) < 0)
+            if (process_serve_seccomp_fd(ctx->sync_fds[0], &ctx->config->linux_.seccomp,
+                                         attached_fd, ctx->pid, ctx->agent_state, err) < 0)
                 return -1;
         } else
             return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);

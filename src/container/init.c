@@ -142,28 +142,6 @@ static int setup_filesystem(struct init_config *config, struct error *err)
     return rootfs_setup(&options, err);
 }
 
-/* In the container's root, as root still: the pty comes from the container's own devpts,
- * /dev/console becomes it (before the uid switch, like runc). */
-static int setup_terminal(struct init_config *config, struct error *err)
-{
-    const struct spec_process *process = &config->spec->process;
-    struct console_setup setup = {
-        .socket_fd = config->console_fd,
-        /* runc resizes only when both are given */
-        .has_size = process->has_console_size && process->console_height && process->console_width,
-        .rows = (unsigned short)process->console_height,
-        .cols = (unsigned short)process->console_width,
-        .owner = process->user.uid,
-        .mount_dev_console = true,
-        .clear_onlcr = config->console_proxied,
-    };
-    int result = console_setup_terminal(&setup, err);
-
-    close(config->console_fd);
-    config->console_fd = -1;
-    return result;
-}
-
 static int setup_inside(struct init_config *config, char **executable, struct error *err)
 {
     const struct spec *spec = config->spec;
@@ -182,7 +160,8 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     if (fault_point("init: rootfs and mounts", err) < 0 ||
         (spec_find_namespace(spec, SPEC_NS_MOUNT) && setup_filesystem(config, err) < 0))
         return -1;
-    if (config->console_fd >= 0 && setup_terminal(config, err) < 0)
+    if (config->console_fd >= 0 && process_setup_terminal(process, &config->console_fd, true,
+                                                          config->console_proxied, err) < 0)
         return -1;
     if (fault_point("init: process", err) < 0 || process_apply_rlimits(process, err) < 0)
         return -1;

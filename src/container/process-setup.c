@@ -12,6 +12,7 @@
 #include <linux/openat2.h>
 
 #include "../linux/caps.h"
+#include "../linux/console.h"
 #include "../linux/lsm.h"
 #include "../linux/passwd.h"
 #include "../linux/process.h"
@@ -27,6 +28,25 @@ int process_setup_limits(const struct spec_process *process, struct error *err)
     if (process_apply_rlimits(process, err) < 0)
         return -1;
     return process_apply_oom_score_adj(process, err);
+}
+
+int process_setup_terminal(const struct spec_process *process, int *socket_fd, bool dev_console,
+                           bool proxied, struct error *err)
+{
+    struct console_setup setup = {
+        .socket_fd = *socket_fd,
+        /* runc resizes only when both are given */
+        .has_size = process->has_console_size && process->console_height && process->console_width,
+        .rows = (unsigned short)process->console_height,
+        .cols = (unsigned short)process->console_width,
+        .owner = process->user.uid,
+        .mount_dev_console = dev_console,
+        .clear_onlcr = proxied,
+    };
+    int result = console_setup_terminal(&setup, err);
+
+    close(take_fd(socket_fd));
+    return result;
 }
 
 int process_join_session_keyring(const char *id, struct error *err)
@@ -147,6 +167,16 @@ int process_load_seccomp(const struct spec_seccomp *seccomp, int sync_fd, struct
         return -1;
     close(take_fd(&notify_fd));
     return sync_expect(sync_fd, SYNC_SECCOMP_FD_DONE, err);
+}
+
+int process_serve_seccomp_fd(int sync_fd, const struct spec_seccomp *seccomp, int notify_fd,
+                             pid_t pid, const char *state_json, struct error *err)
+{
+    if (notify_fd < 0 || !state_json)
+        return error_set(err, EPROTO, "sync: seccomp listener message without an fd");
+    if (seccomp_send_to_agent(seccomp, notify_fd, pid, state_json, err) < 0)
+        return -1;
+    return sync_send(sync_fd, SYNC_SECCOMP_FD_DONE, err);
 }
 
 /* Only the fds the process should get stay open across execve: stdio and preserve-fds. */

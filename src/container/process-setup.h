@@ -27,6 +27,13 @@ struct process_setup {
  * host's, and /proc is still the host's. */
 int process_setup_limits(const struct spec_process *process, struct error *err);
 
+/* process.terminal, in the container's mount namespace as a session leader: a pty of the
+ * container's devpts becomes stdio and the controlling terminal, its master goes over
+ * *socket_fd, which is closed. The init also makes it /dev/console; proxied: the runtime
+ * relays the pty itself. */
+int process_setup_terminal(const struct spec_process *process, int *socket_fd, bool dev_console,
+                           bool proxied, struct error *err);
+
 /* Joins a fresh session keyring "_ses.<id>" so the container doesn't share the caller's keys
  * (ENOSYS is not an error, as in runc). */
 int process_join_session_keyring(const char *id, struct error *err);
@@ -44,6 +51,11 @@ void process_env_add_home(char ***envp, uid_t uid);
  * SCMP_ACT_NOTIFY listener fd goes to the runtime over sync_fd (SYNC_SECCOMP_FD), which
  * passes it to the agent; returns once the runtime says it did. */
 int process_load_seccomp(const struct spec_seccomp *seccomp, int sync_fd, struct error *err);
+
+/* The runtime's side of SYNC_SECCOMP_FD: the child's listener fd to the agent at
+ * listenerPath with the container state, then SYNC_SECCOMP_FD_DONE over sync_fd. */
+int process_serve_seccomp_fd(int sync_fd, const struct spec_seccomp *seccomp, int notify_fd,
+                             pid_t pid, const char *state_json, struct error *err);
 
 /* Marks every fd above stdio + preserve_fds close-on-exec and clears it on the preserved. */
 int process_seal_fds(int preserve_fds, struct error *err);

@@ -22,13 +22,14 @@ static int delete_after_run(const struct create_options *options, struct error *
 static int create_and_start(const struct create_options *options, const sigset_t *original,
                             pid_t *pid, struct console_proxy *proxy, struct error *err)
 {
+    cleanup_container struct container *created = NULL;
     int master = -1;
 
-    if (container_create_with_mask(options, original, pid, &master, err) < 0)
+    if (container_create_with_mask(options, original, pid, &master, &created, err) < 0)
         return -1;
     if (master >= 0 && console_proxy_start(proxy, master, err) < 0)
         return -1;
-    return container_start(options->root, options->id, err);
+    return container_start_loaded(created, err);
 }
 
 int container_run(const struct create_options *options, bool detach, bool keep, int *exit_status,
@@ -41,14 +42,20 @@ int container_run(const struct create_options *options, bool detach, bool keep, 
 
     *exit_status = 0;
     if (detach) {
-        if (container_create(options, &pid, err) < 0)
+        struct container *created = NULL;
+        int result;
+
+        sigprocmask(SIG_SETMASK, NULL, &original);
+        if (container_create_with_mask(options, &original, &pid, NULL, &created, err) < 0)
             return -1;
-        if (container_start(options->root, options->id, err) < 0) {
+        result = container_start_loaded(created, err);
+        /* the lock goes before delete_after_run() takes it again */
+        container_free(created);
+        if (result < 0) {
             struct error ignored;
             delete_after_run(options, &ignored);
-            return -1;
         }
-        return 0;
+        return result;
     }
     /* Block signals before the init exists so none is lost between clone and the wait. */
     sigfillset(&all);

@@ -11,6 +11,7 @@
 #include "../log.h"
 #include "../util.h"
 #include "container.h"
+#include "create-internal.h"
 #include "state.h"
 
 /* Opens the fifo for reading without blocking, then waits for the init's byte while
@@ -37,31 +38,15 @@ static int release_init(struct container *c, struct error *err)
     return 0;
 }
 
-/* poststart failures are warnings: the container is already running (runtime.md). */
-static void run_poststart_hooks(const struct container *c)
-{
-    struct error err;
-    struct spec *spec;
-    cleanup_free char *state = NULL;
-
-    if (!c->record->poststart_hooks)
-        return;
-    spec = container_load_config(c, &err);
-    if (!spec) {
-        log_warn("poststart hooks: %s", err.msg);
-        return;
-    }
-    state = hooks_state_json(spec, c->id, c->record->pid, c->record->bundle, "running");
-    hooks_run_warn(&spec->hooks, HOOK_POSTSTART, state);
-    spec_free(spec);
-}
-
 int container_start(const char *root, const char *id, struct error *err)
 {
     cleanup_container struct container *c = container_load(root, id, err);
 
-    if (!c)
-        return -1;
+    return c ? container_start_loaded(c, err) : -1;
+}
+
+int container_start_loaded(struct container *c, struct error *err)
+{
     switch (container_status(c)) {
     case STATUS_CREATED:
         break;
@@ -78,6 +63,7 @@ int container_start(const char *root, const char *id, struct error *err)
         return -1;
     if (fault_point("start: poststart hooks", err) < 0)
         return -1;
-    run_poststart_hooks(c);
+    if (c->record->poststart_hooks)
+        container_run_saved_hooks(c, HOOK_POSTSTART, c->record->pid, "running");
     return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "../linux/cgroup.h"
 #include "../linux/proc.h"
+#include "../log.h"
 #include "../util.h"
 
 int container_id_validate(const char *id, struct error *err)
@@ -203,6 +204,22 @@ int container_save(struct container *c, struct error *err)
 struct spec *container_load_config(const struct container *c, struct error *err)
 {
     return spec_load_bundle(c->dir, err);
+}
+
+void container_run_saved_hooks(const struct container *c, enum hook_kind kind, pid_t pid,
+                               const char *status)
+{
+    struct error err;
+    struct spec *spec = container_load_config(c, &err);
+    cleanup_free char *state = NULL;
+
+    if (!spec) {
+        log_warn("%s hooks: %s", kind == HOOK_POSTSTART ? "poststart" : "poststop", err.msg);
+        return;
+    }
+    state = hooks_state_json(spec, c->id, pid, c->record->bundle, status);
+    hooks_run_warn(&spec->hooks, kind, state);
+    spec_free(spec);
 }
 
 enum container_status container_status(const struct container *c)

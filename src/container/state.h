@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "../error.h"
+#include "../hooks/hooks.h"
 #include "../spec/state-json.h"
 
 #define STATE_FILE "state.json"
@@ -52,6 +53,10 @@ int container_write_file(struct container *c, const char *name, const char *data
 /* The config.json saved at create (exec and delete's hooks use it, not the bundle's,
  * which may have changed since). */
 struct spec *container_load_config(const struct container *c, struct error *err);
+/* poststart and poststop: the saved config's hooks of kind, with the state (pid, status) they
+ * see on stdin. Failures are warnings (runtime.md): the container is there, or gone, anyway. */
+void container_run_saved_hooks(const struct container *c, enum hook_kind kind, pid_t pid,
+                               const char *status);
 enum container_status container_status(const struct container *c);
 const char *container_status_name(enum container_status status);
 /* Removes state.json, the fifo and the directory. */

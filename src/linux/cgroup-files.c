@@ -273,6 +273,16 @@ int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, 
     return 0;
 }
 
+int cgroup_set_cpuset(const struct cgroup_apply *a, const char *dir, const struct spec_cpu *c,
+                      struct error *err)
+{
+    if (c->cpus && *c->cpus && cgroup_set(a, dir, "cpuset.cpus", c->cpus, "cpu.cpus", err) < 0)
+        return -1;
+    if (c->mems && *c->mems && cgroup_set(a, dir, "cpuset.mems", c->mems, "cpu.mems", err) < 0)
+        return -1;
+    return 0;
+}
+
 int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file, long long value,
                    const char *field, struct error *err)
 {

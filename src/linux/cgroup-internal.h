@@ -87,6 +87,9 @@ int cgroup_set(const struct cgroup_apply *a, const char *dir, const char *file, 
                const char *field, struct error *err);
 /* linux.resources.rdma: one rdma.max line per device, the same on v1 and v2. */
 int cgroup_set_rdma(const struct cgroup_apply *a, const char *dir, struct error *err);
+/* linux.resources.cpu.cpus and .mems, the same files on v1 (the cpuset hierarchy) and v2. */
+int cgroup_set_cpuset(const struct cgroup_apply *a, const char *dir, const struct spec_cpu *c,
+                      struct error *err);
 int cgroup_set_int(const struct cgroup_apply *a, const char *dir, const char *file, long long value,
                    const char *field, struct error *err);
 /* memory.checkBeforeUpdate: refuse a limit at or below the current usage (runc's text). */

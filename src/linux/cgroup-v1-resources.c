@@ -185,11 +185,7 @@ static int v1_cpu(const struct spec_strmap *paths, const struct cgroup_apply *a,
     if (((c->cpus && *c->cpus) || (c->mems && *c->mems)) &&
         need_dir(a, cpuset, "cpuset", "cpu.cpus", err) < 0)
         return -1;
-    if (c->cpus && *c->cpus && cgroup_set(a, cpuset, "cpuset.cpus", c->cpus, "cpu.cpus", err) < 0)
-        return -1;
-    if (c->mems && *c->mems && cgroup_set(a, cpuset, "cpuset.mems", c->mems, "cpu.mems", err) < 0)
-        return -1;
-    return 0;
+    return cgroup_set_cpuset(a, cpuset, c, err);
 }
 
 static int write_throttles(const struct cgroup_apply *a, const char *dir, const char *file,

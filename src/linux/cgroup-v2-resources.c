@@ -96,11 +96,7 @@ static int v2_cpu(const char *dir, const struct cgroup_apply *a, struct error *e
     if (burst_pending &&
         cgroup_set_int(a, dir, "cpu.max.burst", (long long)c->burst, "cpu.burst", err) < 0)
         return -1;
-    if (c->cpus && *c->cpus && cgroup_set(a, dir, "cpuset.cpus", c->cpus, "cpu.cpus", err) < 0)
-        return -1;
-    if (c->mems && *c->mems && cgroup_set(a, dir, "cpuset.mems", c->mems, "cpu.mems", err) < 0)
-        return -1;
-    return 0;
+    return cgroup_set_cpuset(a, dir, c, err);
 }
 
 static int write_io_max(const struct cgroup_apply *a, const char *dir, const char *key,

@@ -18,17 +18,6 @@
 
 #define cleanup_mounts_context __attribute__((cleanup(mounts_context_release)))
 
-static bool spec_mount_is_bind(const struct spec_mount *m)
-{
-    if (m->type != NULL && strcmp(m->type, "bind") == 0)
-        return true;
-    for (size_t i = 0; i < m->options_count; i++) {
-        if (strcmp(m->options[i], "bind") == 0 || strcmp(m->options[i], "rbind") == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool spec_has_namespace(const struct spec *spec, enum spec_namespace_type type)
 {
     for (size_t i = 0; i < spec->linux_.namespaces_count; i++) {

@@ -95,6 +95,12 @@ void json_out_kv_int(struct json_out *out, const char *key, long long value)
     json_out_int(out, value);
 }
 
+void json_out_kv_uint(struct json_out *out, const char *key, unsigned long long value)
+{
+    json_out_key(out, key);
+    json_out_uint(out, value);
+}
+
 void json_out_kv_bool(struct json_out *out, const char *key, bool value)
 {
     json_out_key(out, key);

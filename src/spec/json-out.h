@@ -25,6 +25,7 @@ void json_out_null(struct json_out *out);
 /* Convenience: key + value. */
 void json_out_kv_string(struct json_out *out, const char *key, const char *value);
 void json_out_kv_int(struct json_out *out, const char *key, long long value);
+void json_out_kv_uint(struct json_out *out, const char *key, unsigned long long value);
 void json_out_kv_bool(struct json_out *out, const char *key, bool value);
 /* key: [the count strings of items]. */
 void json_out_kv_strings(struct json_out *out, const char *key, char *const *items, size_t count);

@@ -370,6 +370,16 @@ const char *spec_namespace_type_name(enum spec_namespace_type type);
 /* Looks up an annotation or returns NULL. */
 const char *spec_annotation(const struct spec *spec, const char *key);
 
+/* Whether a mount lists an option ("rbind", "idmap", ...). */
+bool spec_mount_has_option(const struct spec_mount *m, const char *option);
+/* A bind mount: type "bind", or a "bind"/"rbind" option. */
+bool spec_mount_is_bind(const struct spec_mount *m);
+/* Whether the mount is idmapped (its own maps, or "idmap"/"ridmap"). */
+bool spec_mount_is_idmapped(const struct spec_mount *m);
+/* Why an idmapped mount can't be made from this config (no maps to take, not a bind mount),
+ * or NULL: create refuses, check reports it. */
+const char *spec_mount_idmap_problem(const struct spec *spec, const struct spec_mount *m);
+
 /* Writes the default config.json (what `runc spec` writes) as pretty-printed JSON.
  * rootless: the variant `runc spec --rootless` writes, mapping uid/gid to the given ids.
  * cgroup_ns: add a cgroup namespace, as runc does on pure cgroup v2 hosts. */

@@ -46,19 +46,15 @@ char *state_record_to_json(const struct state_record *record)
     json_out_kv_string(out, "ociVersion", record->oci_version);
     json_out_kv_string(out, "id", record->id);
     json_out_kv_int(out, "pid", record->pid);
-    json_out_key(out, "initStartTime");
-    json_out_uint(out, record->init_start_time);
-    json_out_kv_string(out, "status", record->status);
+    json_out_kv_uint(out, "initStartTime", record->init_start_time);
     json_out_kv_string(out, "bundle", record->bundle);
     json_out_kv_string(out, "rootfs", record->rootfs);
     json_out_kv_string(out, "created", record->created);
     json_out_kv_string(out, "owner", record->owner);
     write_strmap(out, "annotations", &record->annotations);
     write_strmap(out, "cgroupPaths", &record->cgroup_paths);
-    json_out_key(out, "poststartHooks");
-    json_out_bool(out, record->poststart_hooks);
-    json_out_key(out, "poststopHooks");
-    json_out_bool(out, record->poststop_hooks);
+    json_out_kv_bool(out, "poststartHooks", record->poststart_hooks);
+    json_out_kv_bool(out, "poststopHooks", record->poststop_hooks);
     if (record->intel_rdt_path && *record->intel_rdt_path)
         json_out_kv_string(out, "intelRdtPath", record->intel_rdt_path);
     json_out_map_close(out);
@@ -108,7 +104,6 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
     record = xcalloc(1, sizeof *record);
     record->oci_version = get_string(root, "ociVersion");
     record->id = get_string(root, "id");
-    record->status = get_string(root, "status");
     record->bundle = get_string(root, "bundle");
     record->rootfs = get_string(root, "rootfs");
     record->created = get_string(root, "created");
@@ -134,7 +129,6 @@ void state_record_free(struct state_record *record)
         return;
     free(record->oci_version);
     free(record->id);
-    free(record->status);
     free(record->bundle);
     free(record->rootfs);
     free(record->created);

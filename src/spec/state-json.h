@@ -1,5 +1,6 @@
 /* The container's state.json: the OCI state (runtime.md) plus what runc-go needs to find
- * the container's resources again (init start time, cgroup paths). Serialised here so
+ * the container's resources again (init start time, cgroup paths). No status: it is derived
+ * each time from the init and the exec fifo (container_status()). Serialised here so
  * nothing outside src/spec/ touches yajl. */
 #ifndef RUNC_GO_STATE_JSON_H
 #define RUNC_GO_STATE_JSON_H
@@ -11,8 +12,6 @@ struct state_record {
     char *id;
     int pid;
     unsigned long long init_start_time; /* field 22 of /proc/PID/stat */
-    char *status; /* when the record was written ("creating", "created"); the live status is
-                   * derived from the init and the exec fifo (container_status()) */
     char *bundle;
     char *rootfs;
     char *created; /* RFC 3339 with nanoseconds, UTC */
