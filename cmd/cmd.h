@@ -63,5 +63,6 @@ extern const struct command command_features;
 extern const struct command command_check;
 extern const struct command command_pause, command_resume, command_ps, command_update,
     command_events;
+extern const struct command command_checkpoint, command_restore;
 
 #endif

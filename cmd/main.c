@@ -13,10 +13,10 @@
 #include "cmd.h"
 
 static const struct command *const commands[] = {
-    &command_create, &command_delete,   &command_exec,   &command_kill,
-    &command_list,   &command_run,      &command_spec,   &command_start,
-    &command_state,  &command_features, &command_pause,  &command_resume,
-    &command_ps,     &command_update,   &command_events, &command_check,
+    &command_create, &command_delete,     &command_exec,    &command_kill,   &command_list,
+    &command_run,    &command_spec,       &command_start,   &command_state,  &command_features,
+    &command_pause,  &command_resume,     &command_ps,      &command_update, &command_events,
+    &command_check,  &command_checkpoint, &command_restore,
 };
 
 static void print_version(void)
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
          "root directory for storage of container state (this should be located in tmpfs) "
          "(default: \"/run/runc-go\")"},
         {"criu", 0, OPTION_STRING, &global.criu,
-         "accepted for runc compatibility; checkpoint and restore are not supported"},
+         "path to the criu binary used for checkpoint and restore (default: \"criu\")"},
         {"systemd-cgroup", 0, OPTION_BOOL, &global.systemd_cgroup, "enable systemd cgroup support"},
         {"rootless", 0, OPTION_STRING, &global.rootless,
          "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")"},

@@ -22,6 +22,8 @@ PACKAGES=(
 	uidmap
 	# dockerd loads its default AppArmor profile wherever AppArmor is on (the v2 VM)
 	apparmor
+	# checkpoint/restore (runc-go talks to `criu swrk`; tests in the VM: tests/vm/criu.sh)
+	criu
 )
 
 missing=()

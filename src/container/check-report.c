@@ -112,6 +112,14 @@ static void text_host(const struct host_probe *p, FILE *out)
     fprintf(out, "numa memory policy: %s\n", yes_no(s->set_mempolicy));
     fprintf(out, "intel rdt (resctrl): %s\n", yes_no(p->intel_rdt));
     fprintf(out, "capabilities: %u\n", p->capabilities);
+    if (!p->criu_installed)
+        fprintf(out, "checkpoint/restore (criu): no (%s)\n", p->criu_reason);
+    else if (p->criu_works)
+        fprintf(out, "checkpoint/restore (criu): yes (CRIU %s, criu check passed)\n",
+                p->criu_version);
+    else
+        fprintf(out, "checkpoint/restore (criu): no (CRIU %s, criu check failed: %s)\n",
+                p->criu_version, p->criu_reason);
 }
 
 static void text_findings(const struct check_findings *list, const char *prefix, FILE *out)
@@ -251,6 +259,14 @@ static void json_kernel_interfaces(struct json_out *j, const struct host_probe *
     json_out_map_close(j);
     json_out_kv_bool(j, "intelRdt", p->intel_rdt);
     json_out_kv_int(j, "capabilities", p->capabilities);
+    json_out_key(j, "criu");
+    json_out_map_open(j);
+    json_out_kv_bool(j, "installed", p->criu_installed);
+    json_out_kv_string(j, "version", p->criu_version);
+    json_out_kv_bool(j, "checkPassed", p->criu_works);
+    if (!p->criu_works)
+        json_out_kv_string(j, "reason", p->criu_reason);
+    json_out_map_close(j);
 }
 
 static void json_findings(struct json_out *j, const char *key, const struct check_findings *list)

@@ -100,6 +100,54 @@ int container_update(const struct update_options *options, struct error *err);
 int container_events(const char *root, const char *id, long long interval_ms, bool stats_only,
                      FILE *out, struct error *err);
 
+/* `checkpoint`: runc's flags (CRIU through `criu swrk`, src/linux/criu.h). */
+struct checkpoint_options {
+    const char *root;
+    const char *id;
+    const char *criu;        /* --criu: the binary, NULL: "criu" in PATH */
+    const char *image_path;  /* NULL: "checkpoint" in the current directory, as runc */
+    const char *work_path;   /* CRIU's logs (dump.log); NULL: the image directory */
+    const char *parent_path; /* relative to image_path: a pre-dump's images */
+    bool leave_running, tcp_established, ext_unix_sk, shell_job, lazy_pages, file_locks, pre_dump,
+        auto_dedup;
+    int status_fd;                   /* -1: none; with lazy_pages, gets "\0" once ready */
+    const char *page_server;         /* ADDRESS:PORT */
+    const char *manage_cgroups_mode; /* soft|full|strict|ignore, NULL: CRIU's default */
+    const char *const *empty_ns;     /* namespace names ("network") */
+    size_t empty_ns_count;
+};
+
+/* Dumps the running (or paused) container's processes with CRIU into image_path, with what
+ * restore needs beside them (descriptors.json, runc-go-checkpoint.json, the config). Unless
+ * leave_running or pre_dump, the container is then gone, as after runc's checkpoint. */
+int container_checkpoint(const struct checkpoint_options *options, struct error *err);
+
+/* `restore`: runc's flags. */
+struct restore_options {
+    const char *root;
+    const char *id;
+    const char *criu;
+    const char *bundle; /* NULL: the current directory */
+    const char *image_path;
+    const char *work_path;
+    const char *pid_file;
+    const char *console_socket;
+    bool detach, no_subreaper, no_pivot, tcp_established, ext_unix_sk, shell_job, file_locks,
+        auto_dedup, lazy_pages;
+    const char *manage_cgroups_mode;
+    const char *const *empty_ns;
+    size_t empty_ns_count;
+    const char *lsm_profile, *lsm_mount_context;
+    bool systemd_cgroup;
+    bool rootless;
+};
+
+/* Brings a checkpointed container back under id, in the cgroup of the bundle's config.json
+ * (made as create makes it), with the state dir and state.json create would have written.
+ * Detached it returns once the processes run; otherwise it waits, forwarding signals, deletes
+ * the container and returns its exit status (128+signal when killed) in *exit_status. */
+int container_restore(const struct restore_options *options, int *exit_status, struct error *err);
+
 struct container_summary {
     char *id;
     int pid;

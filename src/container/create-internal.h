@@ -15,6 +15,13 @@ int container_create_with_mask(const struct create_options *options, const sigse
                                pid_t *init_pid, int *console_master, struct container **created,
                                struct error *err);
 
+/* The first state.json of a new container (create, restore): what is known before anything
+ * exists outside the state dir, pid 0 (reads as stopped), so a runtime killed later leaves a
+ * record `delete` cleans up from. Sets c->record and saves it. */
+int container_record_early(struct container *c, const struct spec *spec, const char *bundle,
+                           const char *rootfs, const struct spec_strmap *cgroup_paths,
+                           const char *systemd_unit, struct error *err);
+
 /* `start` of a container the caller has loaded (and locked). */
 int container_start_loaded(struct container *c, struct error *err);
 

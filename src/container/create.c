@@ -18,6 +18,7 @@
 #include "../hooks/hooks.h"
 #include "../linux/caps.h"
 #include "../linux/cgroup.h"
+#include "../linux/clone.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/intel-rdt.h"
@@ -53,6 +54,10 @@ struct create_context {
     int ns_count;
     pid_t pid;
     struct spec_strmap cgroup_paths;
+    char *systemd_unit;  /* --systemd-cgroup: the unit's name; started once it is in state.json */
+    int clone_cgroup_fd; /* pure v2: the cgroup made before the clone, for CLONE_INTO_CGROUP */
+    bool cgroup_placed;  /* the init was born in its cgroup */
+    bool unit_started;
     char *rdt_path;   /* the resctrl group made for us (linux.intelRdt), NULL or "" when none */
     int *mount_trees; /* per mounts[] index: an idmapped mount, made detached, or -1; NULL
                        * when no mount is idmapped */
@@ -89,6 +94,9 @@ static void context_release(struct create_context *ctx)
     free(ctx->mount_trees);
     container_free(ctx->container);
     spec_strmap_free(&ctx->cgroup_paths);
+    if (ctx->clone_cgroup_fd >= 0)
+        close(ctx->clone_cgroup_fd);
+    free(ctx->systemd_unit);
     free(ctx->rdt_path);
     spec_free(ctx->spec);
     free(ctx->bundle);
@@ -109,6 +117,8 @@ static void context_rollback(struct create_context *ctx)
         while (waitpid(ctx->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    if (ctx->unit_started)
+        cgroup_systemd_stop(ctx->systemd_unit, &ignored);
     if (ctx->cgroup_paths.count)
         cgroup_destroy(&ctx->cgroup_paths, &ignored);
     intel_rdt_remove(ctx->rdt_path, &ignored);
@@ -171,10 +181,10 @@ static int check_supported(const struct create_context *ctx, struct error *err)
 
     if (check_terminal(ctx, err) < 0)
         return -1;
-    if (ctx->options->systemd_cgroup)
+    if (ctx->options->systemd_cgroup && ctx->options->rootless)
         return error_set(err, ENOTSUP,
-                         "--systemd-cgroup: the systemd cgroup driver is not "
-                         "supported yet");
+                         "--systemd-cgroup: the systemd cgroup driver is not supported for "
+                         "rootless containers (systemd's user instance)");
     if (user_ns && namespaces_any_joined(spec))
         return error_set(err, ENOTSUP,
                          "config.json: linux.namespaces: joining namespaces "
@@ -280,27 +290,35 @@ static int open_host_proc(struct error *err)
 /* What is known before the init exists, saved as state.json (pid 0: reads as stopped) before
  * anything is made outside the state dir: a runtime killed from here on leaves a record that
  * `delete` (the container reads as stopped) uses to remove the cgroups. */
-static int record_early_state(struct create_context *ctx, struct error *err)
+int container_record_early(struct container *c, const struct spec *spec, const char *bundle,
+                           const char *rootfs, const struct spec_strmap *cgroup_paths,
+                           const char *systemd_unit, struct error *err)
 {
     struct state_record *record = xcalloc(1, sizeof *record);
-    const struct spec_strmap *annotations = &ctx->spec->annotations;
+    const struct spec_strmap *annotations = &spec->annotations;
 
-    ctx->container->record = record;
-    record->oci_version = xstrdup(ctx->spec->oci_version);
-    record->id = xstrdup(ctx->options->id);
-    record->bundle = xstrdup(ctx->bundle);
-    record->rootfs = xstrdup(ctx->rootfs);
+    c->record = record;
+    record->oci_version = xstrdup(spec->oci_version);
+    record->id = xstrdup(c->id);
+    record->bundle = xstrdup(bundle);
+    record->rootfs = xstrdup(rootfs);
     record->created = rfc3339_nano_now();
     record->owner = xstrdup("");
-    record->poststart_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTART);
-    record->poststop_hooks = hooks_present(&ctx->spec->hooks, HOOK_POSTSTOP);
+    record->poststart_hooks = hooks_present(&spec->hooks, HOOK_POSTSTART);
+    record->poststop_hooks = hooks_present(&spec->hooks, HOOK_POSTSTOP);
     record->intel_rdt_path = xstrdup("");
+    record->systemd_unit = systemd_unit ? xstrdup(systemd_unit) : NULL;
     for (size_t i = 0; i < annotations->count; i++)
         spec_strmap_add(&record->annotations, annotations->keys[i], annotations->values[i]);
-    for (size_t i = 0; i < ctx->cgroup_paths.count; i++)
-        spec_strmap_add(&record->cgroup_paths, ctx->cgroup_paths.keys[i],
-                        ctx->cgroup_paths.values[i]);
-    return container_save(ctx->container, err);
+    for (size_t i = 0; i < cgroup_paths->count; i++)
+        spec_strmap_add(&record->cgroup_paths, cgroup_paths->keys[i], cgroup_paths->values[i]);
+    return container_save(c, err);
+}
+
+static int record_early_state(struct create_context *ctx, struct error *err)
+{
+    return container_record_early(ctx->container, ctx->spec, ctx->bundle, ctx->rootfs,
+                                  &ctx->cgroup_paths, ctx->systemd_unit, err);
 }
 
 /* The user namespace an idmapped mount takes its maps from: the mount's own, or the
@@ -388,8 +406,12 @@ static int prepare_state(struct create_context *ctx, struct error *err)
             return -1;
     if (prepare_idmapped_mounts(ctx, floor, err) < 0)
         return -1;
-    if (cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id, &ctx->cgroup_paths,
-                             err) < 0)
+    if (ctx->options->systemd_cgroup
+            ? cgroup_systemd_resolve(ctx->spec->linux_.cgroups_path, ctx->options->id,
+                                     &ctx->spec->annotations, &ctx->systemd_unit,
+                                     &ctx->cgroup_paths, err) < 0
+            : cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id,
+                                   &ctx->cgroup_paths, err) < 0)
         return -1;
     return record_early_state(ctx, err);
 }
@@ -477,8 +499,7 @@ static int spawn_init(struct create_context *ctx, struct error *err)
     config.dumpable_until_go = born_dumpable;
     if (born_dumpable)
         prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    ctx->pid =
-        (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    ctx->pid = clone_child((unsigned long)clone_flags, ctx->clone_cgroup_fd, &ctx->cgroup_placed);
     if (born_dumpable && ctx->pid != 0)
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (ctx->pid == 0) {
@@ -499,6 +520,20 @@ static int spawn_init(struct create_context *ctx, struct error *err)
         close(ctx->console_fd);
     ctx->console_fd = -1;
     return ctx->pid < 0 ? -1 : 0;
+}
+
+/* On a pure v2 host the cgroup is made and limited before the clone, and the init is born in
+ * it (clone_child). Not for the systemd driver (systemd moves the pid into its unit) nor
+ * rootless (where a cgroup we may not make is only a warning, after the clone). */
+static int prepare_clone_cgroup(struct create_context *ctx, struct error *err)
+{
+    if (ctx->systemd_unit || ctx->options->rootless || !ctx->cgroup_paths.count ||
+        cgroup_detect_mode() != CGROUP_MODE_V2)
+        return 0;
+    if (cgroup_create_and_apply(&ctx->cgroup_paths, &ctx->spec->linux_.resources, err) < 0)
+        return -1;
+    ctx->clone_cgroup_fd = cgroup_open_clone_target(&ctx->cgroup_paths);
+    return 0;
 }
 
 /* The init reports SYNC_READY, or first asks for the prestart and createRuntime hooks,
@@ -600,8 +635,23 @@ static int place_init(struct create_context *ctx, struct error *err)
         return -1;
     if (process_apply_oom_score_adj_to(ctx->pid, &ctx->spec->process, err) < 0)
         return -1;
-    if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid, err) <
-        0) {
+    if (ctx->systemd_unit) {
+        const struct cgroup_systemd_start start = {
+            .cgroups_path = ctx->spec->linux_.cgroups_path,
+            .id = ctx->options->id,
+            .resources = &ctx->spec->linux_.resources,
+            .annotations = &ctx->spec->annotations,
+            .pid = ctx->pid,
+        };
+        /* Marked first: a job that times out may still have made the unit. */
+        ctx->unit_started = true;
+        if (cgroup_systemd_start(&start, err) < 0)
+            return -1;
+    }
+    if (ctx->cgroup_placed) {
+        /* born in it (prepare_clone_cgroup) */
+    } else if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
+                                       err) < 0) {
         /* As runc's rootless mode: no cgroup where this user may not make one; the limits
          * then can't apply, which the log says. */
         if (!ctx->options->rootless ||
@@ -658,6 +708,7 @@ static int run_steps(struct create_context *ctx, struct error *err)
         {"read and check config.json", prepare_bundle},
         {"state dir, exec fifo, sync socket", prepare_state},
         {"console socket", prepare_console},
+        {"cgroup, before the clone (pure v2)", prepare_clone_cgroup},
         {"clone the init", spawn_init},
         {"id maps, cgroups", place_init},
         {"the init's setup", release_init},
@@ -688,6 +739,7 @@ int container_create_with_mask(const struct create_options *options, const sigse
                                  .proc_fd = -1,
                                  .sync_fds = {-1, -1},
                                  .console_fd = -1,
+                                 .clone_cgroup_fd = -1,
                                  .console_recv_fd = -1,
                                  .original_mask = original_mask,
                                  .console_master = -1};

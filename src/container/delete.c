@@ -36,6 +36,7 @@ int container_destroy(struct container *c, struct error *err)
     }
     wait_until_dead(record);
     if (fault_point("delete: remove the cgroups", err) < 0 ||
+        (record->systemd_unit && cgroup_systemd_stop(record->systemd_unit, err) < 0) ||
         (record->cgroup_paths.count && cgroup_destroy(&record->cgroup_paths, err) < 0))
         return -1;
     if (intel_rdt_remove(record->intel_rdt_path, err) < 0)

@@ -21,6 +21,7 @@ struct exec_context {
     char **argv;                       /* process->args, NULL-terminated (borrowed strings) */
     char **envp;                       /* process->env merged by name, NULL-terminated */
     struct spec_strmap cgroup_paths;   /* the container's, or the --cgroup sub-cgroups */
+    bool cgroup_placed;                /* the child was born in it (clone_child) */
     int ns_fds[SPEC_NS_COUNT];         /* the init's namespaces that differ from ours */
     enum spec_namespace_type ns_types[SPEC_NS_COUNT];
     int ns_count;

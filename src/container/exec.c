@@ -26,6 +26,7 @@
 
 #include "../hooks/hooks.h"
 #include "../linux/cgroup.h"
+#include "../linux/clone.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
 #include "../linux/proc.h"
@@ -346,7 +347,11 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
             if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
                 return error_set(err, errno, "join the container's pid namespace");
         }
-        ctx->pid = fork();
+        /* Born in the container's cgroup where the host allows (pure v2), unless the initial
+         * CPU affinity must be set before it joins. */
+        cleanup_close int cgroup_fd =
+            ctx->has_affinity_initial ? -1 : cgroup_open_clone_target(&ctx->cgroup_paths);
+        ctx->pid = cgroup_fd >= 0 ? clone_child(0, cgroup_fd, &ctx->cgroup_placed) : fork();
         if (ctx->pid == 0)
             child_main(ctx);
         if (ctx->pid < 0)
@@ -403,7 +408,7 @@ static int start_child(struct exec_context *ctx, struct error *err)
     if (ctx->has_affinity_initial &&
         sched_set_affinity(ctx->pid, &ctx->affinity_initial, AFFINITY_INITIAL, err) < 0)
         return -1;
-    if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+    if (!ctx->cgroup_placed && cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
         return -1;
     if (ctx->has_affinity_final &&
         sched_set_affinity(ctx->pid, &ctx->affinity_final, AFFINITY_FINAL, err) < 0)

@@ -504,7 +504,9 @@ int container_update(const struct update_options *o, struct error *err)
         merge_resources(merged, changes);
         if (container_status(c) == STATUS_STOPPED) {
             error_set(err, 0, "container not running");
-        } else if (cgroup_update_resources(&c->record->cgroup_paths, merged, err) < 0) {
+        } else if ((c->record->systemd_unit &&
+                    cgroup_systemd_update(c->record->systemd_unit, merged, err) < 0) ||
+                   cgroup_update_resources(&c->record->cgroup_paths, merged, err) < 0) {
             /* As runc: put the previous values back so the cgroup matches what is saved. */
             struct error ignored;
             struct spec_resources *previous = current_resources(c, &ignored);

@@ -16,15 +16,8 @@
 
 #include "../util.h"
 
-struct device_rule {
-    bool allow;
-    char type;            /* 'a' (all devices), 'c', 'b' */
-    int64_t major, minor; /* -1: any */
-    const char *access;   /* "rwm" subset */
-};
-
 /* runc 1.1's AllowedDevices, in its order. */
-static const struct device_rule default_rules[] = {
+static const struct cgroup_device_rule default_rules[] = {
     {true, 'c', -1, -1, "m"},    /* mknod of any char device */
     {true, 'b', -1, -1, "m"},    /* ... and block device */
     {true, 'c', 1, 3, "rwm"},    /* /dev/null */
@@ -39,22 +32,21 @@ static const struct device_rule default_rules[] = {
 };
 
 /* The full list: deny-all, the spec's rules, the defaults. */
-static int collect_rules(const struct cgroup_apply *a, struct device_rule **out, size_t *count,
-                         struct error *err)
+int cgroup_device_rules(const struct spec_resources *r, const char *origin,
+                        struct cgroup_device_rule **out, size_t *count, struct error *err)
 {
-    const struct spec_resources *r = a->r;
-    struct device_rule *rules =
+    struct cgroup_device_rule *rules =
         xcalloc(r->devices_count + ARRAY_SIZE(default_rules) + 1, sizeof *rules);
     size_t n = 0;
 
-    rules[n++] = (struct device_rule){false, 'a', -1, -1, "rwm"};
+    rules[n++] = (struct cgroup_device_rule){false, 'a', -1, -1, "rwm"};
     for (size_t i = 0; i < r->devices_count; i++) {
         const struct spec_device_cgroup *d = &r->devices[i];
         if (!d->access || !*d->access) {
             free(rules);
-            return error_set(err, 0, "%s.devices[%zu].access: cannot be empty", a->origin, i);
+            return error_set(err, 0, "%s.devices[%zu].access: cannot be empty", origin, i);
         }
-        rules[n++] = (struct device_rule){
+        rules[n++] = (struct cgroup_device_rule){
             .allow = d->allow,
             .type = d->type && *d->type ? d->type[0] : 'a',
             .major = d->has_major ? d->major : -1,
@@ -79,10 +71,10 @@ static void format_number(char *buf, size_t size, int64_t value)
 
 int cgroup_v1_apply_devices(const char *dir, const struct cgroup_apply *a, struct error *err)
 {
-    cleanup_free struct device_rule *rules = NULL;
+    cleanup_free struct cgroup_device_rule *rules = NULL;
     size_t count;
 
-    if (collect_rules(a, &rules, &count, err) < 0)
+    if (cgroup_device_rules(a->r, a->origin, &rules, &count, err) < 0)
         return -1;
     for (size_t i = 0; i < count; i++) {
         char major[24], minor[24], value[80];
@@ -113,7 +105,7 @@ static unsigned access_mask(const char *access)
 
 static const unsigned all_access = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
 
-static size_t rule_length(const struct device_rule *rule)
+static size_t rule_length(const struct cgroup_device_rule *rule)
 {
     return (rule->type != 'a') + (access_mask(rule->access) != all_access ? 3 : 0) +
            (rule->major >= 0) + (rule->minor >= 0) + 2;
@@ -131,7 +123,8 @@ static void jump_unless(struct bpf_insn *prog, size_t *n, size_t next, int sourc
 /* The program sees (type | access << 16, major, minor) and returns 1 to allow. The kernel's
  * v1 semantics: an "all devices" rule resets everything before it and sets the default; the
  * specific rules after it are checked newest first, the first match decides. */
-static struct bpf_insn *compile_rules(const struct device_rule *rules, size_t count, size_t *length)
+static struct bpf_insn *compile_rules(const struct cgroup_device_rule *rules, size_t count,
+                                      size_t *length)
 {
     size_t start = 0, n = 0, capacity = 8;
     bool default_allow = false;
@@ -152,7 +145,7 @@ static struct bpf_insn *compile_rules(const struct device_rule *rules, size_t co
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0); /* r4 = major */
     prog[n++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0); /* r5 = minor */
     for (size_t i = count; i-- > start;) {
-        const struct device_rule *rule = &rules[i];
+        const struct cgroup_device_rule *rule = &rules[i];
         size_t next = n + rule_length(rule); /* the next rule's first instruction */
         unsigned mask = access_mask(rule->access);
         if (rule->type != 'a')
@@ -242,14 +235,14 @@ static void detach_program(int dirfd, uint32_t id)
 
 int cgroup_v2_apply_devices(const char *dir, const struct cgroup_apply *a, struct error *err)
 {
-    cleanup_free struct device_rule *rules = NULL;
+    cleanup_free struct cgroup_device_rule *rules = NULL;
     cleanup_free struct bpf_insn *prog = NULL;
     cleanup_close int dirfd = -1, prog_fd = -1;
     uint32_t old[64];
     size_t count, length, old_count;
     union bpf_attr attr;
 
-    if (collect_rules(a, &rules, &count, err) < 0)
+    if (cgroup_device_rules(a->r, a->origin, &rules, &count, err) < 0)
         return -1;
     prog = compile_rules(rules, count, &length);
     dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -53,17 +53,20 @@ const char *cgroup_v2_mountpoint(void)
     return cgroup_detect_mode() == CGROUP_MODE_V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
 }
 
+bool cgroup_word_in(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+
+    for (const char *p = list; (p = strstr(p, word)); p += len)
+        if ((p == list || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ' || p[len] == '\n'))
+            return true;
+    return false;
+}
+
 bool cgroup_v2_has_controller(const char *dir, const char *controller)
 {
     cleanup_free char *list = cgroup_read(dir, "cgroup.controllers");
-    char *save = NULL;
-
-    if (!list)
-        return false;
-    for (char *c = strtok_r(list, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
-        if (strcmp(c, controller) == 0)
-            return true;
-    return false;
+    return list && cgroup_word_in(list, controller);
 }
 
 int cgroup_mkdir_p(const char *dir, struct error *err)

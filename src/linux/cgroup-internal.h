@@ -57,8 +57,24 @@ const char *cgroup_unified_dir(const struct spec_strmap *paths);
 const char *cgroup_v2_mountpoint(void);
 /* True for every key except the unified one. */
 bool cgroup_is_v1_key(const char *key);
+/* word is one of the space-separated words of list ("cpu" in "cpuset cpu io"). */
+bool cgroup_word_in(const char *list, const char *word);
 /* The controllers enabled in a v2 directory contain `controller`. */
 bool cgroup_v2_has_controller(const char *dir, const char *controller);
+
+/* ------------------------------------------------------------------- device rules */
+
+struct cgroup_device_rule {
+    bool allow;
+    char type;            /* 'a' (all devices), 'c', 'b' */
+    int64_t major, minor; /* -1: any */
+    const char *access;   /* "rwm" subset */
+};
+
+/* The full ordered list a container gets: deny-all, the spec's rules, runc's defaults.
+ * Errors start with origin ("config.json: linux.resources"). */
+int cgroup_device_rules(const struct spec_resources *r, const char *origin,
+                        struct cgroup_device_rule **out, size_t *count, struct error *err);
 
 /* ------------------------------------------------------------------- file helpers */
 

@@ -36,10 +36,15 @@ int cgroup_v2_enable_controllers(const char *dir, struct error *err)
             continue;
         }
         cleanup_free char *available = cgroup_read(walk, "cgroup.controllers");
+        cleanup_free char *enabled = cgroup_read(walk, "cgroup.subtree_control");
         cleanup_free char *request = xstrdup("");
         char *save = NULL;
         for (char *c = available ? strtok_r(available, " ", &save) : NULL; c;
              c = strtok_r(NULL, " ", &save)) {
+            /* Only what is missing: any write to subtree_control first waits until every
+             * removed child cgroup is fully gone (cgroup_lock_and_drain_offline). */
+            if (enabled && cgroup_word_in(enabled, c))
+                continue;
             char *joined = xasprintf("%s%s+%s", request, *request ? " " : "", c);
             free(request);
             request = joined;

@@ -3,6 +3,7 @@
 #include "cgroup-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,21 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
     return 0;
 }
 
+int cgroup_paths_at(const char *dir, struct spec_strmap *paths, struct error *err)
+{
+    struct cgroup_hierarchy *list;
+    size_t count;
+
+    if (cgroup_hierarchies(&list, &count, err) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        cleanup_free char *full = xasprintf("%s%s", list[i].mountpoint, dir);
+        spec_strmap_add(paths, list[i].key, full);
+    }
+    cgroup_hierarchies_free(list, count);
+    return 0;
+}
+
 static int apply(const struct spec_strmap *paths, const struct spec_resources *r, bool update,
                  struct error *err)
 {
@@ -73,8 +89,8 @@ int cgroup_update_resources(const struct spec_strmap *paths, const struct spec_r
     return apply(paths, r, true, err);
 }
 
-int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
-                            pid_t pid, struct error *err)
+int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            struct error *err)
 {
     const struct cgroup_backend *b = host_backend();
     struct error ignored;
@@ -83,11 +99,32 @@ int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_r
         b->destroy(paths, &ignored);
         return error_prefix(err, "create cgroup");
     }
-    /* Limits (and device rules) first, then the init: it must never run unconstrained. */
     if (cgroup_apply_resources(paths, resources, err) < 0) {
         b->destroy(paths, &ignored);
         return -1;
     }
+    return 0;
+}
+
+int cgroup_open_clone_target(const struct spec_strmap *paths)
+{
+    const char *dir = cgroup_unified_dir(paths);
+
+    /* Only where the unified tree is the whole story: v1 hierarchies need writes anyway. */
+    if (cgroup_detect_mode() != CGROUP_MODE_V2 || !dir)
+        return -1;
+    return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            pid_t pid, struct error *err)
+{
+    const struct cgroup_backend *b = host_backend();
+    struct error ignored;
+
+    /* Limits (and device rules) first, then the init: it must never run unconstrained. */
+    if (cgroup_create_and_apply(paths, resources, err) < 0)
+        return -1;
     if (b->enter(paths, pid, err) < 0) {
         b->destroy(paths, &ignored);
         return error_prefix(err, "join cgroup");

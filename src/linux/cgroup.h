@@ -26,11 +26,49 @@ enum cgroup_mode cgroup_detect_mode(void);
 int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_strmap *paths,
                          struct error *err);
 
+/* The map for one directory (absolute, relative to each hierarchy's root) in every
+ * hierarchy the host has. */
+int cgroup_paths_at(const char *dir, struct spec_strmap *paths, struct error *err);
+
+/* ------------------------------------------------- the systemd driver (--systemd-cgroup) */
+
+/* Parses linux.cgroupsPath in runc's "slice:prefix:name" form (and the
+ * org.systemd.property.* annotations, so bad ones fail before anything exists); gives the
+ * unit's name ("runc-go-ID.scope") and the path map of its cgroup. Creates nothing. */
+int cgroup_systemd_resolve(const char *cgroups_path, const char *id,
+                           const struct spec_strmap *annotations, char **unit_name,
+                           struct spec_strmap *paths, struct error *err);
+
+struct cgroup_systemd_start {
+    const char *cgroups_path, *id; /* as given to cgroup_systemd_resolve() */
+    const struct spec_resources *resources;
+    const struct spec_strmap *annotations;
+    pid_t pid;
+};
+
+/* Asks systemd for the transient unit (StartTransientUnit) with pid in it, Delegate=yes
+ * and the resources as properties, and waits for the job. "no systemd on the bus" when
+ * none answers. cgroup_create_and_enter() then writes the files as usual. */
+int cgroup_systemd_start(const struct cgroup_systemd_start *start, struct error *err);
+/* `update`: the resources as unit properties (SetUnitProperties). */
+int cgroup_systemd_update(const char *unit, const struct spec_resources *r, struct error *err);
+/* StopUnit and wait; a unit that is already gone is success. */
+int cgroup_systemd_stop(const char *unit, struct error *err);
+
 /* Creates every directory (v1 cpuset initialised from its parent, v2 controllers enabled
  * in the ancestors), applies the resources (devices included) and moves pid in.
  * On failure everything created is removed again. */
 int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
                             pid_t pid, struct error *err);
+
+/* cgroup_create_and_enter() without the enter: for a process cloned straight into the
+ * cgroup (clone3 CLONE_INTO_CGROUP), which saves the cgroup.procs write and its wait for
+ * an RCU grace period. */
+int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            struct error *err);
+/* On a pure v2 host, an O_PATH fd of the map's unified directory for CLONE_INTO_CGROUP;
+ * -1 elsewhere (v1 hierarchies need their cgroup.procs writes anyway). */
+int cgroup_open_clone_target(const struct spec_strmap *paths);
 
 /* Writes linux.resources to the container's cgroup files (v1, or v2 with runc's
  * conversions), devices included. Errors name the field. */

@@ -10,6 +10,7 @@
 
 #include "../hooks/hooks.h"
 #include "../util.h"
+#include "criu.h"
 #include "mount-options.h"
 
 /* config.json's name of each kind src/hooks runs. */
@@ -154,10 +155,10 @@ static void gather_linux(struct spec_features *features)
                            spec_namespace_type_name((enum spec_namespace_type)type));
     spec_name_list_sort(&l->namespaces);
     gather_capabilities(&l->capabilities);
-    /* cgroup.c drives v1, v2 and hybrid hosts by hand; no systemd manager yet, and no
-     * cgroup-resources.c code writes rdma.max. */
-    l->cgroup_v1 = l->cgroup_v2 = true;
-    l->cgroup_systemd = l->cgroup_systemd_user = l->cgroup_rdma = false;
+    /* cgroup.c drives v1, v2 and hybrid hosts by hand (rdma.max included), and systemd's
+     * system instance with --systemd-cgroup (cgroup-systemd.c); not its user instance. */
+    l->cgroup_v1 = l->cgroup_v2 = l->cgroup_systemd = l->cgroup_rdma = true;
+    l->cgroup_systemd_user = false;
     gather_seccomp(l);
     /* process.apparmorProfile is applied at execve as runc does (process-setup.c); SELinux
      * only in part (process.selinuxLabel, not linux.mountLabel), so not claimed. */
@@ -168,6 +169,27 @@ static void gather_linux(struct spec_features *features)
     l->net_devices = false;
     /* An idmapped mount needs the "idmap" option to pass mount-options.c. */
     l->idmap_mounts = list_has(&features->mount_options, "idmap");
+}
+
+/* runc's key says the build can checkpoint; ours says whether this host can: what
+ * `criu check` answers (checkpoint and restore ask it first too). */
+static void add_criu(struct spec_features *features)
+{
+    cleanup_free char *reason = NULL, *value = NULL;
+    struct error err;
+    bool works = false;
+    int version = 0;
+
+    spec_features_add_annotation(features, "org.opencontainers.runc.checkpoint.enabled", "true");
+    if (criu_check_host(NULL, &works, &reason, &version, &err) < 0)
+        value = xasprintf("no: %s", err.msg);
+    else if (works)
+        value = xasprintf("yes: CRIU %d.%d.%d, criu check passed", version / 10000,
+                          version / 100 % 100, version % 100);
+    else
+        value = xasprintf("no: CRIU %d.%d.%d, criu check failed: %s", version / 10000,
+                          version / 100 % 100, version % 100, reason ? reason : "");
+    spec_features_add_annotation(features, "io.github.runc-go.checkpoint.host", value);
 }
 
 void features_gather(struct spec_features *features)
@@ -185,6 +207,7 @@ void features_gather(struct spec_features *features)
         libseccomp = xasprintf("%u.%u.%u", version->major, version->minor, version->micro);
         spec_features_add_annotation(features, "io.github.seccomp.libseccomp.version", libseccomp);
     }
+    add_criu(features);
 }
 
 char *features_json(void)

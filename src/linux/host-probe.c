@@ -1,6 +1,7 @@
 /* The host probes of `runc-go check`. Where another module already decides a question for
  * create (lsm.c for AppArmor and SELinux, intel-rdt.c for resctrl, cgroup-hierarchy.c for the
  * cgroup layout), its answer is asked, not recomputed. */
+#include "criu.h"
 #include "host-probe.h"
 
 #include <errno.h>
@@ -304,6 +305,23 @@ static void probe_filesystems(struct host_probe *probe)
     probe->overlayfs = host_list_has(&probe->filesystems, "overlay");
 }
 
+/* What checkpoint asks first (criu_check_host), so `check` says what checkpoint will say. */
+static void probe_criu(struct host_probe *probe)
+{
+    cleanup_free char *reason = NULL;
+    struct error err;
+    int version = 0;
+
+    if (criu_check_host(NULL, &probe->criu_works, &reason, &version, &err) < 0) {
+        snprintf(probe->criu_reason, sizeof probe->criu_reason, "%.200s", err.msg);
+        return;
+    }
+    probe->criu_installed = true;
+    snprintf(probe->criu_version, sizeof probe->criu_version, "%d.%d.%d", version / 10000,
+             version / 100 % 100, version % 100);
+    snprintf(probe->criu_reason, sizeof probe->criu_reason, "%.200s", reason ? reason : "");
+}
+
 static unsigned int kernel_capabilities(void)
 {
     int bits = cap_max_bits();
@@ -336,6 +354,7 @@ void host_probe(struct host_probe *probe)
     probe_filesystems(probe);
     probe->intel_rdt = intel_rdt_check(&rdt, &ignored) == 0;
     probe->capabilities = kernel_capabilities();
+    probe_criu(probe);
 }
 
 static void free_list(struct spec_name_list *list)

@@ -68,6 +68,10 @@ struct host_probe {
     struct spec_name_list filesystems; /* /proc/filesystems */
     bool intel_rdt;                    /* resctrl mounted at /sys/fs/resctrl */
     unsigned int capabilities;         /* how many the kernel knows (cap_last_cap + 1) */
+    /* checkpoint/restore: CRIU found, its version, whether `criu check` passes (else why) */
+    bool criu_installed, criu_works;
+    char criu_version[16];
+    char criu_reason[256];
 };
 
 /* Fills probe from the running host. Free with host_probe_free(). */

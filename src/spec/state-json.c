@@ -57,6 +57,8 @@ char *state_record_to_json(const struct state_record *record)
     json_out_kv_bool(out, "poststopHooks", record->poststop_hooks);
     if (record->intel_rdt_path && *record->intel_rdt_path)
         json_out_kv_string(out, "intelRdtPath", record->intel_rdt_path);
+    if (record->systemd_unit && *record->systemd_unit)
+        json_out_kv_string(out, "systemdUnit", record->systemd_unit);
     json_out_map_close(out);
     json = json_out_finish(out);
     json_out_free(out);
@@ -109,6 +111,11 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
     record->created = get_string(root, "created");
     record->owner = get_string(root, "owner");
     record->intel_rdt_path = get_string(root, "intelRdtPath");
+    record->systemd_unit = get_string(root, "systemdUnit");
+    if (!*record->systemd_unit) {
+        free(record->systemd_unit);
+        record->systemd_unit = NULL; /* cgroupfs */
+    }
     v = yajl_tree_get(root, pid_path, yajl_t_number);
     record->pid = v && YAJL_IS_INTEGER(v) ? (int)YAJL_GET_INTEGER(v) : 0;
     v = yajl_tree_get(root, start_path, yajl_t_number);
@@ -134,6 +141,7 @@ void state_record_free(struct state_record *record)
     free(record->created);
     free(record->owner);
     free(record->intel_rdt_path);
+    free(record->systemd_unit);
     spec_strmap_free(&record->annotations);
     spec_strmap_free(&record->cgroup_paths);
     free(record);

@@ -23,6 +23,7 @@ struct state_record {
     bool poststart_hooks;
     bool poststop_hooks;
     char *intel_rdt_path; /* the resctrl group made for the container, "" when none */
+    char *systemd_unit;   /* --systemd-cgroup: the transient unit owning the cgroup, or NULL */
 };
 
 char *state_record_to_json(const struct state_record *record);

@@ -230,7 +230,7 @@ test_bash_completion() {
 	require_runc_go
 	local got
 	got=$(complete_line runc-go ch)
-	assert_eq "'runc-go ch<TAB>'" check "$got"
+	assert_eq "'runc-go ch<TAB>'" "check checkpoint" "$(paste -sd' ' - <<<"$got")"
 	got=$(complete_line runc-go check --)
 	assert_eq "'runc-go check --<TAB>'" "--bundle --format" "$(sort <<<"$got" | paste -sd' ' -)"
 	assert_eq "'check --format <TAB>'" "$(printf 'text\njson')" "$(complete_line runc-go check --format "")"
