@@ -105,6 +105,11 @@ check: $(BIN) $(UNIT_BIN)
 bench: $(BIN)
 	./bench/run.sh $(BUILD)
 
+# the same bench in the pure cgroup v2 VM (../shared/vm/run-v2), N=30: ratios only
+.PHONY: bench-vm
+bench-vm: $(BIN)
+	BENCH_VM=1 ./bench/run.sh $(BUILD)
+
 # The fuzz build: the library compiled again with clang, coverage instrumentation and the
 # sanitizers, in its own directory; each tests/fuzz/fuzz_*.c links it with libFuzzer.
 # Dynamic libraries (the sanitizers need them); no -Werror: a clang-only warning in src/

@@ -5,8 +5,9 @@
 #   PHASE RUNTIME ITER VALUE RSS_KIB STATUS CPU_NS
 # VALUE is nanoseconds, or bytes for the cgmem phase. And one line per skipped runtime:
 #   na RUNTIME PHASE REASON...
+#   floor-STEP floor ITER NS RSS_KIB STATUS CPU_NS   (bench/floor.c, STEP fork|ns|netns|rootfs)
 # Variables: n (BENCH_N), conc (containers per round), rounds, json (output file),
-# wrapped (1 if crun ran through the nsenter wrapper).
+# wrapped (1 if crun ran through the nsenter wrapper), cgmode (v1, hybrid or v2).
 
 function add_row(name, label, unit, src, field) {
 	nrows++
@@ -87,6 +88,58 @@ function stats(row, r,    k, i, sum, s, idx) {
 	st_p90 = vals[idx]; st_min = vals[1]; st_max = vals[k]; st_mean = sum / k
 }
 
+# The floor section of the table (bench/floor.c: the kernel work of `run true` without a
+# runtime), and its JSON in floor_json. run_med[RUNTIME]: the run true medians.
+function floor_section(    nfl, fl, j, row, first, floor_med, c, r, ratio, above, line1, line2) {
+	nfl = split("fork ns netns rootfs", fl, " ")
+	fl_label["fork"] = "fork+exec true"
+	fl_label["ns"] = "+ mnt,pid,uts,ipc ns"
+	fl_label["netns"] = "+ netns"
+	fl_label["rootfs"] = "+ pivot_root, /proc"
+	first = nrows + 1
+	for (j = 1; j <= nfl; j++) add_row("floor_" fl[j], "floor: " fl_label[fl[j]], "ms", "floor-" fl[j], "time")
+	printf "%s\n", "floor (ms): the same kernel work, no runtime (bench/floor.c; median / p90 / min)"
+	floor_json = ",\n\"floor\": {\"rows\": {"
+	floor_med = ""
+	for (j = 1; j <= nfl; j++) {
+		row = first + j - 1
+		stats(row, "floor")
+		printf "%-32s", "  " row_label[row]
+		floor_json = floor_json sprintf("%s\n  %s: {\"label\": %s, \"unit\": \"ms\", ", (j > 1 ? "," : ""),
+			json_str(fl[j]), json_str(row_label[row]))
+		if (st_n == 0) {
+			printf " %21s\n", "n/a"
+			floor_json = floor_json sprintf("\"na\": \"all %d attempts failed (see bench.log)\"}", st_failed)
+			notes = notes sprintf("  %s: n/a: all %d attempts failed (see bench.log)\n", row_label[row], st_failed)
+			continue
+		}
+		printf " %7s%7s%7s\n", fmt(st_med), fmt(st_p90), fmt(st_min)
+		if (st_failed > 0)
+			notes = notes sprintf("  %s: %d of %d attempts failed (excluded; see bench.log)\n",
+				row_label[row], st_failed, st_failed + st_n)
+		floor_json = floor_json sprintf("\"n\": %d, \"failed\": %d, \"median\": %s, \"p90\": %s, \"min\": %s, \"max\": %s, \"mean\": %s}",
+			st_n, st_failed, json_num(st_med), json_num(st_p90), json_num(st_min), json_num(st_max),
+			json_num(st_mean))
+		if (fl[j] == "rootfs") floor_med = st_med
+	}
+	# run true's median over the last floor row, under each runtime's median column
+	floor_json = floor_json "},\n  \"run_true_over_floor\": {"
+	line1 = sprintf("%-32s", "  run true / floor: + pivot_root")
+	line2 = sprintf("%-32s", "  run true - floor: + pivot_root")
+	for (c = 1; c <= nrt; c++) {
+		r = rts[c]
+		ratio = (run_med[r] != "" && floor_med != "" && floor_med > 0) ? run_med[r] / floor_med : ""
+		above = (run_med[r] != "" && floor_med != "") ? run_med[r] - floor_med : ""
+		line1 = line1 sprintf(" %7s%14s ", ratio == "" ? "n/a" : sprintf("%.2f", ratio), "")
+		line2 = line2 sprintf(" %7s%14s ", above == "" ? "n/a" : fmt(above), "")
+		floor_json = floor_json sprintf("%s%s: {\"ratio_median\": %s, \"above_floor_ms\": %s}", (c > 1 ? ", " : ""),
+			json_str(r), json_num(ratio), json_num(above))
+	}
+	sub(/ +$/, "", line1); sub(/ +$/, "", line2)
+	printf "%s\n%s\n", line1, line2
+	floor_json = floor_json "}}"
+}
+
 $1 == "na" {
 	reason = $0
 	sub(/^na [^ ]+ [^ ]+ /, "", reason)
@@ -125,10 +178,12 @@ END {
 	add_row("rss_conc", "peak RSS: run -d (max of " conc ")", "MiB-kib", "conc", "rss")
 	add_row("cgroup_mem", "container cgroup memory peak", "MiB", "cgmem", "value")
 
+	for (c = 1; c <= nrt; c++) shown[rts[c]] = rts[c]
+	if (wrapped) shown["crun"] = "crun (via nsenter)"
 	printf "%-32s", ""
 	for (c = 1; c <= nrt; c++) {
-		pad = int((21 - length(rts[c])) / 2)
-		printf " %-21s ", sprintf("%" pad "s%s", "", rts[c])
+		pad = int((21 - length(shown[rts[c]])) / 2)
+		printf " %-21s ", sprintf("%" pad "s%s", "", shown[rts[c]])
 	}
 	printf " %13s\n", "runc-go /"
 	printf "%-32s", "(median / p90 / min)"
@@ -136,10 +191,11 @@ END {
 	printf " %6s %6s\n", "crun", "runc"
 	notes = ""
 	printf "{\"rows\": {" > json
-	for (row = 1; row <= nrows; row++) {
+	table_rows = nrows
+	for (row = 1; row <= table_rows; row++) {
 		u = row_unit[row]; shown_unit = (u == "MiB-kib") ? "MiB" : u
 		if (row == 1) printf "%s\n", "time (ms)"
-		if (row_name[row] == "rss_run") printf "%s\n", "memory (MiB)"
+		if (row_name[row] == "rss_run") { floor_section(); printf "%s\n", "memory (MiB)" }
 		printf "%-32s", "  " row_label[row]
 		printf "%s\n  %s: {\"label\": %s, \"unit\": %s, \"runtimes\": {", (row > 1 ? "," : ""),
 			json_str(row_name[row]), json_str(row_label[row]), json_str(shown_unit) > json
@@ -169,6 +225,8 @@ END {
 				(c > 1 ? ", " : ""), json_str(r), st_n, st_failed, json_num(st_med), json_num(st_p90),
 				json_num(st_min), json_num(st_max), json_num(st_mean) > json
 		}
+		if (row_name[row] == "run")
+			for (c = 1; c <= nrt; c++) run_med[rts[c]] = med[rts[c]]
 		rc = (med["runc-go"] != "" && med["crun"] != "" && med["crun"] > 0) ? med["runc-go"] / med["crun"] : ""
 		rr = (med["runc-go"] != "" && med["runc"] != "" && med["runc"] > 0) ? med["runc-go"] / med["runc"] : ""
 		printf " %6s %6s\n", rc == "" ? "n/a" : sprintf("%.2f", rc), rr == "" ? "n/a" : sprintf("%.2f", rr)
@@ -180,12 +238,14 @@ END {
 	stats(nrows - 1, "crun"); w = st_med; wmin = st_min
 	stats(nrows, "crun"); b = st_med
 	over = (w != "" && b != "") ? w - b : ""
-	printf "\n},\n\"crun_wrapper\": {\"wrapped\": %s, \"nsenter_true_median_ms\": %s, \"nsenter_true_min_ms\": %s, \"true_median_ms\": %s, \"overhead_median_ms\": %s}\n}\n",
-		wrapped ? "true" : "false", json_num(w), json_num(wmin), json_num(b), json_num(over) > json
+	printf "\n}%s,\n\"crun_wrapper\": {\"wrapped\": %s, \"nsenter_true_median_ms\": %s, \"nsenter_true_min_ms\": %s, \"true_median_ms\": %s, \"overhead_median_ms\": %s}\n}\n",
+		floor_json, wrapped ? "true" : "false", json_num(w), json_num(wmin), json_num(b), json_num(over) > json
 	if (wrapped && over != "")
 		printf "\ncrun runs as `nsenter --mount=NS crun ...` (the hybrid-host workaround, see README).\n" \
 			"`nsenter --mount=NS true` takes median %s ms, plain `true` %s ms: the wrapper adds about\n" \
 			"%s ms to every crun call (one call per row and iteration; the parallel rows make %d\n" \
 			"at once). Included in the crun numbers above, not subtracted.\n", fmt(w), fmt(b), fmt(over), conc
+	else if (!wrapped)
+		printf "\ncrun runs as is, without a wrapper (cgroup %s).\n", cgmode
 	if (notes != "") printf "\nnotes:\n%s", notes
 }

@@ -7,6 +7,10 @@
 # (containers started at once, default 20), BENCH_ROUNDS (rounds of that, default 5),
 # BENCH_RUNC_GO / BENCH_RUNC / BENCH_CRUN (binaries; default $BUILD/runc-go,
 # /usr/sbin/runc, /usr/bin/crun).
+# BENCH_VM=1 (`make bench-vm`): build the helpers here, then run the whole bench in the
+# pure cgroup v2 VM (../shared/vm/run-v2, or BENCH_RUN_V2) with smaller defaults (N=30,
+# 10 x 3 parallel; BENCH_VM_TIMEOUT seconds, default 1500); output in $BUILD/bench-vm.
+# Software-emulated: only its ratios mean something.
 #
 # Every container gets an absolute cgroupsPath /runc-go-bench/<id>: a relative or unset
 # path would land under the caller's own cgroup (here the machine's process_api), which
@@ -18,14 +22,25 @@ cd "$(dirname "$0")/.." || exit 1
 REPO=$PWD
 BUILD=${1:-${BUILD:-build}}
 [[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
+# RUNC_GO_BENCH_IN_VM is set by the BENCH_VM=1 pass for the run inside the VM.
+IN_VM=${RUNC_GO_BENCH_IN_VM:-}
 OUT=$BUILD/bench
-TIMER=$OUT/timer
+[[ -n $IN_VM ]] && OUT=$BUILD/bench-vm
+# The helpers are built in $BUILD/bench (on the host; the VM finds them there, fresh).
+TIMER=$BUILD/bench/timer
+FLOOR=$BUILD/bench/floor
 RAW=$OUT/raw.txt
 LOG=$OUT/bench.log
 
 N=${BENCH_N:-200}
 CONC=${BENCH_CONC:-20}
 ROUNDS=${BENCH_ROUNDS:-5}
+if [[ ${BENCH_VM:-} == 1 && -z $IN_VM ]]; then
+	# ~30-50x slower for CPU work under TCG: keep the VM run within a few minutes
+	N=${BENCH_N:-30}
+	CONC=${BENCH_CONC:-10}
+	ROUNDS=${BENCH_ROUNDS:-3}
+fi
 RUNC_GO=${BENCH_RUNC_GO:-$BUILD/runc-go}
 RUNC=${BENCH_RUNC:-/usr/sbin/runc}
 CRUN=${BENCH_CRUN:-/usr/bin/crun}
@@ -43,6 +58,38 @@ for v in N CONC ROUNDS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v=${!v}: expected a positive integer"
 done
 
+# build_helper NAME: $BUILD/bench/NAME from bench/NAME.c, unless it is already newer
+# (the VM finds the helpers the host built: gcc works there, but slowly)
+build_helper() {
+	local bin=$BUILD/bench/$1 src=$REPO/bench/$1.c
+	[[ -x $bin && $bin -nt $src ]] && return 0
+	mkdir -p "$BUILD/bench" || exit 1
+	gcc -O2 -Wall -Wextra -o "$bin" "$src" || die "cannot build $bin"
+}
+
+# A fresh Debian machine: install what is missing (runc, crun and the tools the bench
+# uses) from Debian itself. Only commands and binaries that are missing, only outside the
+# VM (no network there; it sees the host's packages).
+install_missing() {
+	local -A pkg=([gcc]=gcc [jq]=jq [unshare]=util-linux [nsenter]=util-linux
+		[setpriv]=util-linux [readelf]=binutils [strip]=binutils [ldd]=libc-bin)
+	local tool want=()
+	for tool in "${!pkg[@]}"; do
+		command -v "$tool" >/dev/null || want+=("${pkg[$tool]}")
+	done
+	[[ -x /bin/busybox ]] || want+=(busybox-static)
+	[[ -z ${BENCH_RUNC:-} && ! -x $RUNC ]] && want+=(runc)
+	[[ -z ${BENCH_CRUN:-} && ! -x $CRUN ]] && want+=(crun)
+	[[ ${#want[@]} -gt 0 ]] || return 0
+	[[ -z $IN_VM ]] || die "missing in the VM: ${want[*]} (install them on the host)"
+	command -v apt-get >/dev/null || die "missing: ${want[*]}, and no apt-get to install them"
+	mapfile -t want < <(printf '%s\n' "${want[@]}" | sort -u)
+	progress "installing from Debian: ${want[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${want[@]}" >&2 || die "apt-get install ${want[*]} failed"
+}
+
 # Cgroup layout: pure v2 (cgroup2 at /sys/fs/cgroup), or v1/hybrid (memory controller in v1).
 if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
 	CG_MODE=v2
@@ -59,16 +106,38 @@ fi
 # inits orphaned by create/run -d are reaped, as an engine's shim does, instead of piling
 # up as zombies under PID 1) holding a lock so two benches never share /runc-go-bench.
 if [[ -z ${RUNC_GO_BENCH_INNER:-} ]]; then
+	install_missing
 	for tool in gcc jq unshare nsenter setpriv readelf ldd strip; do
 		command -v "$tool" >/dev/null || die "$tool not found (make deps installs it)"
 	done
+	[[ -x $RUNC_GO ]] || die "$RUNC_GO not found (make builds it)"
+	build_helper timer
+	build_helper floor
+	if [[ ${BENCH_VM:-} == 1 && -z $IN_VM ]]; then
+		# The same script in the pure cgroup v2 VM; the work tree is shared read-write
+		# at the same path, so $BUILD must be inside it.
+		RUN_V2=${BENCH_RUN_V2:-$REPO/../shared/vm/run-v2}
+		[[ -x $RUN_V2 ]] || die "$RUN_V2 not found (BENCH_RUN_V2=path)"
+		[[ $BUILD/ == "$REPO"/* && $RUNC_GO/ == "$REPO"/* ]] ||
+			die "BENCH_VM: $BUILD and $RUNC_GO must be inside $REPO (the VM sees only it read-write)"
+		progress "running the bench in the pure cgroup v2 VM ($RUN_V2): N=$N, $CONC x $ROUNDS parallel"
+		host_load=$(cut -d' ' -f1 /proc/loadavg)
+		"$RUN_V2" --timeout "${BENCH_VM_TIMEOUT:-1500}" -- env RUNC_GO_BENCH_IN_VM=1 \
+			RUNC_GO_BENCH_HOST_LOAD="$host_load" BENCH_N="$N" BENCH_CONC="$CONC" \
+			BENCH_ROUNDS="$ROUNDS" BENCH_RUNC_GO="$RUNC_GO" BENCH_RUNC="$RUNC" BENCH_CRUN="$CRUN" \
+			"$REPO/bench/run.sh" "$BUILD"
+		rc=$?
+		echo "the VM run took $SECONDS s in all (boot included); host load average (1 min) $host_load" \
+			"when it started, $(cut -d' ' -f1 /proc/loadavg) when it ended (exit status $rc)"
+		exit "$rc"
+	fi
 	mkdir -p "$OUT" || exit 1
-	gcc -O2 -Wall -Wextra -o "$TIMER" bench/timer.c || die "cannot build $TIMER"
 	mkdir -p "$LOCK_DIR" || die "cannot create $LOCK_DIR"
 	export RUNC_GO_BENCH_INNER=1
 	exec "$TIMER" reaper -L "$LOCK_DIR" -- "$REPO/bench/run.sh" "$BUILD"
 fi
 
+T0=$SECONDS
 TMP=$(mktemp -d /tmp/runc-go-bench.XXXXXX) || exit 1
 NS_PID=""
 : >"$RAW"
@@ -258,11 +327,22 @@ fi
 
 # ---------------------------------------------------------------- 1. run true
 
-progress "run true, N=$N, runtimes: ${ACTIVE[*]}"
+# The floor (bench/floor.c) takes part in the rotation as one more participant: one round
+# of its four steps per iteration, on the same rootfs, under the same load.
+"$FLOOR" -n 1 "$TMP/bundle/rootfs" >"$TMP/probe.out" 2>&1 ||
+	progress "floor: a first round failed: $(last_line "$TMP/probe.out" 1)"
+progress "run true, N=$N, runtimes: ${ACTIVE[*]}, and the floor"
 for ((i = 0; i < N; i++)); do
 	((i % step == 0)) && progress "  run $i/$N"
+	RUN_ACTIVE=("${ACTIVE[@]}")
+	ACTIVE+=(floor)
 	rotate "$i"
+	ACTIVE=("${RUN_ACTIVE[@]}")
 	for rt in "${ORDER[@]}"; do
+		if [[ $rt == floor ]]; then
+			"$FLOOR" -o "$RAW" -i "$i" "$TMP/bundle/rootfs" </dev/null >>"$LOG" 2>&1
+			continue
+		fi
 		rt_cmd "$rt"
 		id=$rt-run-$i
 		bundle "$id" "$CFG_TRUE"
@@ -422,14 +502,25 @@ BIN_JSON=$({
 uname_r=$(uname -r)
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+where=host
+[[ -n $IN_VM ]] && where=vm
 echo "runc-go bench $(date -u +%Y-%m-%dT%H:%M:%SZ): N=$N, $CONC x $ROUNDS parallel, $(nproc) CPUs ($cpu), kernel $uname_r, cgroup $CG_MODE"
-echo "load average (1 min) $LOAD_START at start, $LOAD_END at end: other work on the machine inflates p90 most"
+if [[ -n $IN_VM ]]; then
+	echo "IN THE VM (../shared/vm/run-v2, QEMU, pure cgroup v2): software-emulated, absolute times are"
+	echo "not comparable with any host: read the ratios only"
+fi
+if [[ -n $IN_VM ]]; then
+	echo "load average (1 min) in the VM $LOAD_START at start, $LOAD_END at end; on the host" \
+		"${RUNC_GO_BENCH_HOST_LOAD:-?} when the VM started"
+else
+	echo "load average (1 min) $LOAD_START at start, $LOAD_END at end: other work on the machine inflates p90 most"
+fi
 echo "interleaved: the runtime order rotates every iteration; times in ms from fork to exit of the runtime command"
 echo
 wrapped=0
 [[ ${#CRUN_WRAP[@]} -gt 0 ]] && wrapped=1
-awk -v n="$N" -v conc="$CONC" -v rounds="$ROUNDS" -v wrapped="$wrapped" -v json="$TMP/rows.json" \
-	-f bench/report.awk "$RAW"
+awk -v n="$N" -v conc="$CONC" -v rounds="$ROUNDS" -v wrapped="$wrapped" -v cgmode="$CG_MODE" \
+	-v json="$TMP/rows.json" -f bench/report.awk "$RAW"
 
 echo
 echo "binaries"
@@ -437,6 +528,7 @@ printf '  %-8s %10s %10s %5s  %s\n' runtime "size" "stripped" "libs" "NEEDED"
 jq -r 'to_entries[] | select(.value.missing | not) | [.key, (.value.size|tostring), (.value.stripped_size|tostring),
 	(.value.ldd_count|tostring), (.value.needed|join(" "))] | @tsv' <<<"$BIN_JSON" |
 	while IFS=$'\t' read -r rt size stripped libs needed; do
+		[[ -n $needed ]] || needed="(static)"
 		printf '  %-8s %10s %10s %5s  %s\n' "$rt" "$size" "$stripped" "$libs" "$needed"
 	done
 echo "  (size in bytes; stripped: a copy through strip; libs: shared objects ldd resolves, loader included)"
@@ -463,9 +555,10 @@ jq -n --slurpfile rows "$TMP/rows.json" --argjson bins "$BIN_JSON" --argjson lef
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$uname_r" --arg cpu "$cpu" \
 	--arg cgroup "$CG_MODE" --arg load "$LOAD_START $LOAD_END" --argjson n "$N" --argjson conc "$CONC" --argjson rounds "$ROUNDS" \
 	--argjson cpus "$(nproc)" --arg commit "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)" \
-	'{meta: {date: $date, kernel: $kernel, cpu: $cpu, cpus: $cpus, cgroup: $cgroup, n: $n,
-	   concurrent: $conc, rounds: $rounds, commit: $commit,
+	--arg where "$where" --argjson seconds "$((SECONDS - T0))" \
+	'{meta: {date: $date, where: $where, kernel: $kernel, cpu: $cpu, cpus: $cpus, cgroup: $cgroup, n: $n,
+	   concurrent: $conc, rounds: $rounds, commit: $commit, seconds: $seconds,
 	   loadavg_start_end: ($load | split(" ") | map(tonumber)), unit_time: "ms", unit_memory: "MiB"}}
 	 + $rows[0] + {binaries: $bins, leftover_cgroups: $left}' >"$OUT/results.json" || die "cannot write $OUT/results.json"
 echo
-echo "results: $OUT/results.json (raw records: $RAW, runtime output: $LOG)"
+echo "measured in $((SECONDS - T0)) s; results: $OUT/results.json (raw records: $RAW, runtime output: $LOG)"

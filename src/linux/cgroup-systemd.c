@@ -400,7 +400,8 @@ static int start_body(const struct cgroup_systemd_start *s, const struct systemd
     dbus_put_string(body, unit->name);
     dbus_put_string(body, "replace");
     struct dbus_array props = dbus_array_begin(body, 8);
-    cleanup_free char *description = xasprintf("runc-go container %s", s->id);
+    /* runc's wording: tools that list containers' units by it find ours too. */
+    cleanup_free char *description = xasprintf("libcontainer container %s", s->id);
     prop_string(body, "Description", description);
     if (unit->is_slice) {
         /* A slice's parent follows from its name; it only wants the given one started. */

@@ -272,6 +272,11 @@ int dbus_connect_systemd(struct dbus_conn **out, struct error *err)
     const char *bus = getenv("DBUS_SYSTEM_BUS_ADDRESS");
     char path[108];
 
+    /* sd_booted(): systemd makes this directory early at boot, and only systemd does. */
+    if (access("/run/systemd/system", F_OK) != 0)
+        return error_set(err, 0,
+                         "no systemd on the bus: systemd is not running on this host "
+                         "(no /run/systemd/system)");
     if (geteuid() == 0 && open_conn(SYSTEMD_PRIVATE_SOCKET, false, out, &private_err) == 0)
         return 0;
     /* "unix:path=/x[,guid=...]" is the only address form worth following here. */
