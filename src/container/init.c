@@ -20,6 +20,7 @@
 #include "../linux/namespaces.h"
 #include "../linux/process.h"
 #include "../linux/rootfs.h"
+#include "../log.h"
 #include "../util.h"
 #include "process-setup.h"
 #include "sync.h"
@@ -151,9 +152,11 @@ static int setup_inside(struct init_config *config, char **executable, struct er
     /* Like runc: the container gets a session of its own, detached from our terminal. */
     if (setsid() < 0)
         return error_set(err, errno, "setsid");
+    unsigned long long started = log_clock();
     if (fault_point("init: namespaces", err) < 0 || setup_namespaces(config, err) < 0 ||
         setup_uts(spec, err) < 0 || setup_keyring(config, err) < 0)
         return -1;
+    log_step(started, "init", "namespaces, hostname, keyring", 0);
     /* The attr files are opened while /proc is still the host's (CVE-2019-16884). */
     if (lsm_open(process, &labels, err) < 0)
         return -1;
@@ -174,7 +177,10 @@ static int setup_inside(struct init_config *config, char **executable, struct er
                                   .preserve_fds = config->preserve_fds,
                                   .sync_fd = config->sync_fd,
                                   .labels = &labels};
-    return process_setup_finish(&setup, executable, err);
+    started = log_clock();
+    int result = process_setup_finish(&setup, executable, err);
+    log_step(started, "init", "process: user, capabilities, seccomp", result);
+    return result;
 }
 
 /* startContainer: in the container, after `start`, before the user's process. */

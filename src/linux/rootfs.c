@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../log.h"
 #include "../util.h"
 #include "devices.h"
 #include "masked-paths.h"
@@ -235,14 +236,20 @@ int rootfs_setup(const struct rootfs_options *options, struct error *err)
     cleanup_close int root_fd = open(options->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         return error_set(err, errno, "open rootfs %s", options->rootfs);
+    /* --debug: the init logs its phases itself (the same log as the runtime's). */
+    unsigned long long started = log_clock();
     if (setup_mounts(root_fd, options, err) < 0)
         return -1;
+    log_step(started, "init", "mounts and devices", 0);
     if (options->before_pivot && options->before_pivot(options->before_pivot_data, err) < 0)
         return -1;
+    started = log_clock();
     if ((options->no_pivot ? move_into(options->rootfs, err) : pivot_into(options->rootfs, err)) <
         0)
         return error_prefix(err, "switch root");
     if (reopen_dev_null(err) < 0)
         return -1;
-    return finish_root(spec, propagation, err);
+    int result = finish_root(spec, propagation, err);
+    log_step(started, "init", "pivot_root, masked and read-only paths", result);
+    return result;
 }

@@ -297,7 +297,9 @@ test_debug_logs_steps_with_durations() {
 	local step
 	for step in "create: read and check config.json" "create: clone the init" "create: id maps, cgroups" \
 		"create: the init's setup" "create: write state.json" "exec: fork into the pid namespace" \
-		"exec: cgroup, the child's setup, execve"; do
+		"exec: cgroup, the child's setup, execve" "init: namespaces, hostname, keyring" \
+		"init: mounts and devices" "init: pivot_root, masked and read-only paths" \
+		"init: process: user, capabilities, seccomp"; do
 		jq -r 'select(.level == "debug") | .msg' "$log" | grep -qE "^$step: [0-9]+\.[0-9]{3} ms$" ||
 			fail "no debug line '$step: N.NNN ms' in: $(jq -r .msg "$log")"
 	done
