@@ -7,16 +7,8 @@
 
 #include "../util.h"
 #include "json-out.h"
+#include "json-read.h"
 #include "state-json.h"
-
-static void write_strmap(struct json_out *out, const char *key, const struct spec_strmap *map)
-{
-    json_out_key(out, key);
-    json_out_map_open(out);
-    for (size_t i = 0; i < map->count; i++)
-        json_out_kv_string(out, map->keys[i], map->values[i]);
-    json_out_map_close(out);
-}
 
 static void write_descriptors(struct json_out *out, char *const descriptors[3])
 {
@@ -37,11 +29,11 @@ char *checkpoint_record_to_json(const struct checkpoint_record *record)
     json_out_kv_string(out, "bundle", record->bundle);
     json_out_kv_string(out, "rootfs", record->rootfs);
     json_out_kv_string(out, "criuVersion", record->criu_version ? record->criu_version : "");
-    write_strmap(out, "cgroupPaths", &record->cgroup_paths);
+    json_out_kv_strmap(out, "cgroupPaths", &record->cgroup_paths);
     json_out_key(out, "descriptors");
     write_descriptors(out, record->descriptors);
-    write_strmap(out, "externalMounts", &record->external_mounts);
-    write_strmap(out, "externalNamespaces", &record->external_namespaces);
+    json_out_kv_strmap(out, "externalMounts", &record->external_mounts);
+    json_out_kv_strmap(out, "externalNamespaces", &record->external_namespaces);
     json_out_map_close(out);
     json = json_out_finish(out);
     json_out_free(out);
@@ -75,23 +67,6 @@ static yajl_val parse(const char *json, size_t len, const char *file, yajl_type 
     return root;
 }
 
-static char *get_string(yajl_val root, const char *key)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_string);
-    return v ? xstrdup(YAJL_GET_STRING(v)) : xstrdup("");
-}
-
-static void read_strmap(yajl_val root, const char *key, struct spec_strmap *map)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_object);
-
-    for (size_t i = 0; v && i < v->u.object.len; i++)
-        if (YAJL_IS_STRING(v->u.object.values[i]))
-            spec_strmap_add(map, v->u.object.keys[i], YAJL_GET_STRING(v->u.object.values[i]));
-}
-
 static void read_descriptors(yajl_val array, char *descriptors[3])
 {
     for (size_t i = 0; i < 3; i++) {
@@ -110,14 +85,14 @@ struct checkpoint_record *checkpoint_record_from_json(const char *json, size_t l
     if (!root)
         return NULL;
     record = xcalloc(1, sizeof *record);
-    record->id = get_string(root, "id");
-    record->bundle = get_string(root, "bundle");
-    record->rootfs = get_string(root, "rootfs");
-    record->criu_version = get_string(root, "criuVersion");
-    read_strmap(root, "cgroupPaths", &record->cgroup_paths);
+    record->id = json_get_string(root, "id");
+    record->bundle = json_get_string(root, "bundle");
+    record->rootfs = json_get_string(root, "rootfs");
+    record->criu_version = json_get_string(root, "criuVersion");
+    json_read_strmap(root, "cgroupPaths", &record->cgroup_paths);
     read_descriptors(yajl_tree_get(root, descriptors_path, yajl_t_array), record->descriptors);
-    read_strmap(root, "externalMounts", &record->external_mounts);
-    read_strmap(root, "externalNamespaces", &record->external_namespaces);
+    json_read_strmap(root, "externalMounts", &record->external_mounts);
+    json_read_strmap(root, "externalNamespaces", &record->external_namespaces);
     yajl_tree_free(root);
     return record;
 }

@@ -4,6 +4,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "../util.h"
+#include "spec.h"
 
 struct json_out {
     yajl_gen gen;
@@ -132,4 +133,13 @@ char *json_quote(const char *s)
     quoted = json_out_finish(out);
     json_out_free(out);
     return quoted;
+}
+
+void json_out_kv_strmap(struct json_out *out, const char *key, const struct spec_strmap *map)
+{
+    json_out_key(out, key);
+    json_out_map_open(out);
+    for (size_t i = 0; i < map->count; i++)
+        json_out_kv_string(out, map->keys[i], map->values[i]);
+    json_out_map_close(out);
 }

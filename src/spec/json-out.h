@@ -18,6 +18,9 @@ void json_out_array_open(struct json_out *out);
 void json_out_array_close(struct json_out *out);
 void json_out_key(struct json_out *out, const char *key);
 void json_out_string(struct json_out *out, const char *value);
+struct spec_strmap;
+/* "key": {"k": "v", ...} */
+void json_out_kv_strmap(struct json_out *out, const char *key, const struct spec_strmap *map);
 void json_out_int(struct json_out *out, long long value);
 void json_out_uint(struct json_out *out, unsigned long long value);
 void json_out_bool(struct json_out *out, bool value);

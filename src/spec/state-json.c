@@ -7,6 +7,7 @@
 
 #include "../util.h"
 #include "json-out.h"
+#include "json-read.h"
 
 void spec_strmap_add(struct spec_strmap *map, const char *key, const char *value)
 {
@@ -28,15 +29,6 @@ void spec_strmap_free(struct spec_strmap *map)
     memset(map, 0, sizeof *map);
 }
 
-static void write_strmap(struct json_out *out, const char *key, const struct spec_strmap *map)
-{
-    json_out_key(out, key);
-    json_out_map_open(out);
-    for (size_t i = 0; i < map->count; i++)
-        json_out_kv_string(out, map->keys[i], map->values[i]);
-    json_out_map_close(out);
-}
-
 char *state_record_to_json(const struct state_record *record)
 {
     struct json_out *out = json_out_new(NULL);
@@ -51,8 +43,8 @@ char *state_record_to_json(const struct state_record *record)
     json_out_kv_string(out, "rootfs", record->rootfs);
     json_out_kv_string(out, "created", record->created);
     json_out_kv_string(out, "owner", record->owner);
-    write_strmap(out, "annotations", &record->annotations);
-    write_strmap(out, "cgroupPaths", &record->cgroup_paths);
+    json_out_kv_strmap(out, "annotations", &record->annotations);
+    json_out_kv_strmap(out, "cgroupPaths", &record->cgroup_paths);
     json_out_kv_bool(out, "poststartHooks", record->poststart_hooks);
     json_out_kv_bool(out, "poststopHooks", record->poststop_hooks);
     if (record->intel_rdt_path && *record->intel_rdt_path)
@@ -63,26 +55,6 @@ char *state_record_to_json(const struct state_record *record)
     json = json_out_finish(out);
     json_out_free(out);
     return json;
-}
-
-static char *get_string(yajl_val root, const char *key)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_string);
-    return v ? xstrdup(YAJL_GET_STRING(v)) : xstrdup("");
-}
-
-static void read_strmap(yajl_val root, const char *key, struct spec_strmap *map)
-{
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(root, path, yajl_t_object);
-    if (!v)
-        return;
-    for (size_t i = 0; i < v->u.object.len; i++) {
-        yajl_val value = v->u.object.values[i];
-        if (YAJL_IS_STRING(value))
-            spec_strmap_add(map, v->u.object.keys[i], YAJL_GET_STRING(value));
-    }
 }
 
 struct state_record *state_record_from_json(const char *json, size_t len, const char *file,
@@ -104,14 +76,14 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
         return NULL;
     }
     record = xcalloc(1, sizeof *record);
-    record->oci_version = get_string(root, "ociVersion");
-    record->id = get_string(root, "id");
-    record->bundle = get_string(root, "bundle");
-    record->rootfs = get_string(root, "rootfs");
-    record->created = get_string(root, "created");
-    record->owner = get_string(root, "owner");
-    record->intel_rdt_path = get_string(root, "intelRdtPath");
-    record->systemd_unit = get_string(root, "systemdUnit");
+    record->oci_version = json_get_string(root, "ociVersion");
+    record->id = json_get_string(root, "id");
+    record->bundle = json_get_string(root, "bundle");
+    record->rootfs = json_get_string(root, "rootfs");
+    record->created = json_get_string(root, "created");
+    record->owner = json_get_string(root, "owner");
+    record->intel_rdt_path = json_get_string(root, "intelRdtPath");
+    record->systemd_unit = json_get_string(root, "systemdUnit");
     if (!*record->systemd_unit) {
         free(record->systemd_unit);
         record->systemd_unit = NULL; /* cgroupfs */
@@ -124,8 +96,8 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
     record->poststart_hooks = v && YAJL_IS_TRUE(v);
     v = yajl_tree_get(root, poststop_path, yajl_t_any);
     record->poststop_hooks = v && YAJL_IS_TRUE(v);
-    read_strmap(root, "annotations", &record->annotations);
-    read_strmap(root, "cgroupPaths", &record->cgroup_paths);
+    json_read_strmap(root, "annotations", &record->annotations);
+    json_read_strmap(root, "cgroupPaths", &record->cgroup_paths);
     yajl_tree_free(root);
     return record;
 }
