@@ -217,7 +217,7 @@ static int authenticate(struct dbus_conn *conn, long long deadline, struct error
     if (write_all(conn->fd, hello, (size_t)len) < 0)
         return error_set(err, errno, "d-bus: authenticate");
     char *end;
-    while (!(end = memmem(conn->in, conn->in_len, "\r\n", 2)))
+    while (!(end = conn->in_len ? memmem(conn->in, conn->in_len, "\r\n", 2) : NULL))
         if (conn->in_len > 512 || fill(conn, deadline, err) < 0)
             return conn->in_len > 512 ? error_set(err, EPROTO, "d-bus: authentication") : -1;
     if (conn->in_len < 3 || memcmp(conn->in, "OK ", 3) != 0)
