@@ -44,51 +44,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROGNAME "bench-floor"
+#include "bench-util.h"
+
 enum { STEP_FORK, STEP_NS, STEP_NETNS, STEP_ROOTFS, NSTEPS };
 
 static const char *const step_name[NSTEPS] = {"fork", "ns", "netns", "rootfs"};
 static const char *const step_label[NSTEPS] = {
     "fork+exec true", "+ mnt,pid,uts,ipc namespaces", "+ netns", "+ pivot_root, /proc"};
 
-static const char *progname = "bench-floor";
 static const char *rootfs;
 static char true_path[4096];
-
-static void die(const char *what)
-{
-    fprintf(stderr, "%s: %s: %s\n", progname, what, strerror(errno));
-    exit(125);
-}
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static long long cpu_ns(const struct rusage *ru)
-{
-    return ((long long)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000LL +
-           ((long long)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
-}
-
-static int exit_code(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
 
 /* In the child: report what failed (one write, no stdio buffers shared with the parent)
  * and exit with a status the report counts as a failure. */
 static void child_fail(const char *what)
 {
     char msg[256];
-    int len = snprintf(msg, sizeof msg, "%s: child: %s: %s\n", progname, what, strerror(errno));
+    int len = snprintf(msg, sizeof msg, "%s: child: %s: %s\n", BENCH_PROGNAME, what, strerror(errno));
 
     if (len > 0)
         (void)!write(2, msg, (size_t)len < sizeof msg ? (size_t)len : sizeof msg - 1);
@@ -162,16 +135,11 @@ static void record(const char *file, int step, int iter, long long ns, long rss,
                    long long cpu)
 {
     char line[256];
-    int fd, len;
+    int len;
 
     len = snprintf(line, sizeof line, "floor-%s floor %d %lld %ld %d %lld\n", step_name[step],
                    iter, ns, rss, status, cpu);
-    fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        die(file);
-    if (write(fd, line, len) != len)
-        die(file);
-    close(fd);
+    append_line(file, line, len < (int)sizeof line ? len : -1);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -183,8 +151,8 @@ static int cmp_ll(const void *a, const void *b)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: %s -o FILE -i ITER ROOTFS\n       %s -n N ROOTFS\n", progname,
-            progname);
+    fprintf(stderr, "usage: %s -o FILE -i ITER ROOTFS\n       %s -n N ROOTFS\n", BENCH_PROGNAME,
+            BENCH_PROGNAME);
     exit(125);
 }
 
@@ -205,7 +173,7 @@ int main(int argc, char **argv)
         usage();
     rootfs = argv[optind];
     if (rootfs[0] != '/') {
-        fprintf(stderr, "%s: %s: the rootfs must be an absolute path\n", progname, rootfs);
+        fprintf(stderr, "%s: %s: the rootfs must be an absolute path\n", BENCH_PROGNAME, rootfs);
         exit(125);
     }
     snprintf(true_path, sizeof true_path, "%s/bin/true", rootfs);
@@ -258,6 +226,6 @@ int main(int argc, char **argv)
                t[s][p90 - 1] / 1e6, t[s][0] / 1e6);
     }
     if (failed)
-        fprintf(stderr, "%s: %d attempts failed\n", progname, failed);
+        fprintf(stderr, "%s: %d attempts failed\n", BENCH_PROGNAME, failed);
     return failed ? 1 : 0;
 }

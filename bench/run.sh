@@ -62,7 +62,7 @@ done
 # (the VM finds the helpers the host built: gcc works there, but slowly)
 build_helper() {
 	local bin=$BUILD/bench/$1 src=$REPO/bench/$1.c
-	[[ -x $bin && $bin -nt $src ]] && return 0
+	[[ -x $bin && $bin -nt $src && $bin -nt $REPO/bench/bench-util.h ]] && return 0
 	mkdir -p "$BUILD/bench" || exit 1
 	gcc -O2 -Wall -Wextra -o "$bin" "$src" || die "cannot build $bin"
 }

@@ -43,61 +43,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROGNAME "bench-timer"
+#include "bench-util.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
 
 extern char **environ;
 
-static const char *progname = "bench-timer";
-
-static void die(const char *what)
-{
-    fprintf(stderr, "%s: %s: %s\n", progname, what, strerror(errno));
-    exit(125);
-}
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static long long cpu_ns(const struct rusage *ru)
-{
-    return ((long long)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000LL +
-           ((long long)ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000LL;
-}
-
-static int exit_code(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return 255;
-}
 
 static void record(const char *file, const char *label, long long ns, long rss_kib, int status,
                    long long cpu)
 {
     char line[512];
-    int fd, len;
+    int len;
 
     len = snprintf(line, sizeof line, "%s %lld %ld %d %lld\n", label, ns, rss_kib, status, cpu);
     if (len < 0 || (size_t)len >= sizeof line) {
-        fprintf(stderr, "%s: label too long\n", progname);
+        fprintf(stderr, "%s: label too long\n", BENCH_PROGNAME);
         exit(125);
     }
-    /* One write with O_APPEND: lines from concurrent timers never interleave. */
-    fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        die(file);
-    if (write(fd, line, len) != len)
-        die(file);
-    close(fd);
+    append_line(file, line, len);
 }
 
 static pid_t spawn(char **argv)
@@ -123,7 +90,7 @@ static int open_pidfd(const char *pidfile)
     n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0 || atoi(buf) <= 0) {
-        fprintf(stderr, "%s: %s: no pid\n", progname, pidfile);
+        fprintf(stderr, "%s: %s: no pid\n", BENCH_PROGNAME, pidfile);
         exit(125);
     }
     pidfd = (int)syscall(SYS_pidfd_open, atoi(buf), 0);
@@ -238,7 +205,7 @@ static int run_reaper(const char *lock_dir, char **argv)
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
             if (errno != EWOULDBLOCK)
                 die(lock_dir);
-            fprintf(stderr, "%s: %s is locked: another bench is running\n", progname, lock_dir);
+            fprintf(stderr, "%s: %s is locked: another bench is running\n", BENCH_PROGNAME, lock_dir);
             exit(75);
         }
         /* fd stays open (and locked) until we exit */
@@ -284,7 +251,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: %s -o FILE -l LABEL [-w PIDFILE -e LABEL2 | -j N] -- CMD...\n"
                     "       %s reaper [-L DIR] -- CMD...\n",
-            progname, progname);
+            BENCH_PROGNAME, BENCH_PROGNAME);
     exit(125);
 }
 

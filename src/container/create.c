@@ -406,12 +406,9 @@ static int prepare_state(struct create_context *ctx, struct error *err)
             return -1;
     if (prepare_idmapped_mounts(ctx, floor, err) < 0)
         return -1;
-    if (ctx->options->systemd_cgroup
-            ? cgroup_systemd_resolve(ctx->spec->linux_.cgroups_path, ctx->options->id,
-                                     &ctx->spec->annotations, &ctx->systemd_unit,
-                                     &ctx->cgroup_paths, err) < 0
-            : cgroup_resolve_paths(ctx->spec->linux_.cgroups_path, ctx->options->id,
-                                   &ctx->cgroup_paths, err) < 0)
+    if (cgroup_resolve(ctx->options->systemd_cgroup, ctx->spec->linux_.cgroups_path,
+                       ctx->options->id, &ctx->spec->annotations, &ctx->systemd_unit,
+                       &ctx->cgroup_paths, err) < 0)
         return -1;
     return record_early_state(ctx, err);
 }

@@ -76,10 +76,8 @@ static int make_state(struct restore *r, struct error *err)
     r->container = container_new(r->o->root, r->o->id, err);
     if (!r->container)
         return -1;
-    if (r->o->systemd_cgroup
-            ? cgroup_systemd_resolve(cgroups_path, r->o->id, &r->spec->annotations,
-                                     &r->systemd_unit, &r->cgroup_paths, err) < 0
-            : cgroup_resolve_paths(cgroups_path, r->o->id, &r->cgroup_paths, err) < 0)
+    if (cgroup_resolve(r->o->systemd_cgroup, cgroups_path, r->o->id, &r->spec->annotations,
+                       &r->systemd_unit, &r->cgroup_paths, err) < 0)
         return -1;
     return container_record_early(r->container, r->spec, r->bundle, r->rootfs, &r->cgroup_paths,
                                   r->systemd_unit, err);

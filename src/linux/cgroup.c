@@ -50,6 +50,15 @@ int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_s
     return 0;
 }
 
+int cgroup_resolve(bool systemd, const char *cgroups_path, const char *id,
+                   const struct spec_strmap *annotations, char **unit, struct spec_strmap *paths,
+                   struct error *err)
+{
+    if (systemd)
+        return cgroup_systemd_resolve(cgroups_path, id, annotations, unit, paths, err);
+    return cgroup_resolve_paths(cgroups_path, id, paths, err);
+}
+
 int cgroup_paths_at(const char *dir, struct spec_strmap *paths, struct error *err)
 {
     struct cgroup_hierarchy *list;

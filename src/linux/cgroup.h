@@ -26,6 +26,12 @@ enum cgroup_mode cgroup_detect_mode(void);
 int cgroup_resolve_paths(const char *cgroups_path, const char *id, struct spec_strmap *paths,
                          struct error *err);
 
+/* linux.cgroupsPath by the driver in use: with systemd, cgroup_systemd_resolve() (the
+ * unit's name to *unit), else cgroup_resolve_paths() (*unit stays NULL). */
+int cgroup_resolve(bool systemd, const char *cgroups_path, const char *id,
+                   const struct spec_strmap *annotations, char **unit, struct spec_strmap *paths,
+                   struct error *err);
+
 /* The map for one directory (absolute, relative to each hierarchy's root) in every
  * hierarchy the host has. */
 int cgroup_paths_at(const char *dir, struct spec_strmap *paths, struct error *err);

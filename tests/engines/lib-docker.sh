@@ -35,6 +35,17 @@ start_docker() {
 	ENGINE_SKIP=$(engine_require "$DOCKERD" "$DOCKER" containerd containerd-shim-runc-v2)
 	[[ -z $ENGINE_SKIP ]] || return 1
 	engine_image_rootfs "$ENGINE_DIR/img" || { ENGINE_FAIL="cannot build the busybox rootfs"; return 1; }
+	spawn_dockerd "$@" || return 1
+	echo "# dockerd ready, storage driver $DOCKER_DRIVER" >&2
+	ecmd "$DOCKER" -H "unix://$SOCK" import "$ENGINE_DIR/img/rootfs.tar" "$IMAGE"
+	[[ $RC -eq 0 ]] || { ENGINE_FAIL="docker import exited $RC: $ERR"; return 1; }
+	ENGINE_PRE_STOP=docker_remove_all
+}
+
+# spawn_dockerd [WRAPPER...]: dockerd on this test's private dirs, overlay2 or else vfs, until
+# it answers (DOCKER_READY_S, default 60 s); its cgroup flags are DOCKER_CGROUP_FLAGS
+# (default: the cgroupfs driver under ENGINE_CGROUP). Sets DOCKER_DRIVER, or ENGINE_SKIP.
+spawn_dockerd() {
 	# dockerd and its containerd write these whatever the flags say
 	engine_note_host_paths /etc/docker/key.json /run/docker /run/docker/plugins \
 		/run/containerd /run/containerd/s /opt/containerd /opt/containerd/bin /opt/containerd/lib
@@ -42,6 +53,8 @@ start_docker() {
 	local runtimes=(--add-runtime "runc-go=$RUNTIME")
 	engine_has_control && runtimes+=(--add-runtime "runc-ref=$ENGINE_CONTROL")
 	local driver log=$ENGINE_DIR/dockerd.log why=""
+	local cgroup_flags=(--exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "$ENGINE_CGROUP")
+	[[ -n ${DOCKER_CGROUP_FLAGS+set} ]] && cgroup_flags=("${DOCKER_CGROUP_FLAGS[@]}")
 	for driver in overlay2 vfs; do
 		rm -rf "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
 		echo "=== dockerd --storage-driver $driver" >>"$log"
@@ -52,11 +65,10 @@ start_docker() {
 			--exec-root "$ENGINE_DIR/exec" \
 			--pidfile "$ENGINE_DIR/docker.pid" \
 			"${runtimes[@]}" \
-			--exec-opt native.cgroupdriver=cgroupfs \
-			--cgroup-parent "$ENGINE_CGROUP" \
+			"${cgroup_flags[@]}" \
 			--storage-driver "$driver" \
 			"${DOCKERD_NET_FLAGS[@]}"
-		if engine_wait_ready 60 "$ENGINE_PID" "$DOCKER" -H "unix://$SOCK" version; then
+		if engine_wait_ready "${DOCKER_READY_S:-60}" "$ENGINE_PID" "$DOCKER" -H "unix://$SOCK" version; then
 			DOCKER_DRIVER=$driver
 			break
 		fi
@@ -70,10 +82,6 @@ start_docker() {
 		ENGINE_SKIP="dockerd did not start with the overlay2 nor the vfs storage driver: $why"
 		return 1
 	fi
-	echo "# dockerd ready, storage driver $DOCKER_DRIVER" >&2
-	ecmd "$DOCKER" -H "unix://$SOCK" import "$ENGINE_DIR/img/rootfs.tar" "$IMAGE"
-	[[ $RC -eq 0 ]] || { ENGINE_FAIL="docker import exited $RC: $ERR"; return 1; }
-	ENGINE_PRE_STOP=docker_remove_all
 }
 
 docker_remove_all() {

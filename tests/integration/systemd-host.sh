@@ -14,6 +14,7 @@
 # systemd, and waits forever on a bus that never answers); with RUNTIME=runc those
 # are SKIP sub-results that say what runc does (see beyond_runc).
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-nobus.sh"
 
 # seconds a refusal may take: it should not need more than a few syscalls
 FAST_S=5
@@ -95,49 +96,6 @@ names_no_systemd() {
 # one_error_line: stderr is a single non-empty line
 one_error_line() { [[ $(grep -c . <<<"$ERR") -eq 1 ]]; }
 
-# bus_wrapper MODE: a script (path on stdout) that runs the runtime in a private mount
-# namespace where /run/systemd and /run/dbus are empty tmpfs, and where
-#   marker   /run/systemd/system exists (what runc and sd_booted() take for "systemd
-#            is PID 1"), but no socket
-#   stalled  besides, /run/systemd/private and /run/dbus/system_bus_socket accept
-#            connections and never answer (python3 listens until the runtime exits)
-bus_wrapper() {
-	local w=$TEST_TMP/bus-$1
-	cat >"$w" <<-EOF
-		#!/bin/bash
-		if [[ -z \${RGO_BUS_NS:-} ]]; then
-			RGO_BUS_NS=1 exec unshare -m --propagation private "\$0" "\$@"
-		fi
-		mount -t tmpfs rgo-nobus /run/systemd || exit 99
-		[[ -d /run/dbus ]] && { mount -t tmpfs rgo-nobus /run/dbus || exit 99; }
-		mkdir -p /run/systemd/system /run/dbus
-		if [[ $1 == stalled ]]; then
-			python3 - /run/systemd/private /run/dbus/system_bus_socket <<-'PY' &
-				import os, socket, sys, time
-				socks = []
-				for path in sys.argv[1:]:
-				    s = socket.socket(socket.AF_UNIX)
-				    s.bind(path)
-				    s.listen(16)
-				    socks.append(s)
-				open("/run/systemd/.ready", "w").close()
-				parent = os.getppid()
-				while os.getppid() == parent:
-				    time.sleep(0.2)
-			PY
-			for ((i = 0; i < 100; i++)); do
-				[[ -e /run/systemd/.ready ]] && break
-				sleep 0.1
-			done
-			[[ -e /run/systemd/.ready ]] || exit 98
-		fi
-		unset DBUS_SYSTEM_BUS_ADDRESS
-		exec "$RUNTIME" "\$@"
-	EOF
-	chmod 755 "$w"
-	echo "$w"
-}
-
 require_no_systemd() {
 	[[ ! -d /run/systemd/system && ! -S /run/systemd/private && ! -S /run/dbus/system_bus_socket ]] ||
 		skip "systemd or a system bus runs on this host: the VM tests (vm-systemd) cover the driver"
@@ -213,7 +171,7 @@ test_malformed_cgroups_path() {
 test_no_bus_socket() {
 	require_no_systemd
 	local w
-	w=$(bus_wrapper marker)
+	w=$(no_bus_wrapper marker)
 	sd_container
 	local t0=${EPOCHREALTIME/./}
 	rt_with "$w" --systemd-cgroup run -d -b "$BUNDLE" "$ID"
@@ -232,7 +190,7 @@ test_stalled_bus() {
 	require_no_systemd
 	command -v python3 >/dev/null || skip "python3 is not installed (it plays the silent bus)"
 	local w
-	w=$(bus_wrapper stalled)
+	w=$(no_bus_wrapper stalled)
 	sd_container
 	local t0=${EPOCHREALTIME/./}
 	TEST_TIMEOUT=45 rt_with "$w" --systemd-cgroup run -d -b "$BUNDLE" "$ID"

@@ -58,39 +58,11 @@ pm_ok() { ecmd_ok "podman $*" "${PODMAN[@]}" "$@"; }
 start_docker_systemd() {
 	DOCKER_SKIP=$(engine_require "$DOCKERD" "$DOCKER" containerd containerd-shim-runc-v2)
 	[[ -z $DOCKER_SKIP ]] || return 1
-	engine_note_host_paths /etc/docker/key.json /run/docker /run/docker/plugins \
-		/run/containerd /run/containerd/s /opt/containerd /opt/containerd/bin /opt/containerd/lib
-	echo '{}' >"$ENGINE_DIR/daemon.json"
-	local runtimes=(--add-runtime "runc-go=$RUNTIME")
-	engine_has_control && runtimes+=(--add-runtime "runc-ref=$ENGINE_CONTROL")
-	local driver log=$ENGINE_DIR/dockerd.log why=""
-	# overlay2 on the tmpfs; vfs only if that fails
-	for driver in overlay2 vfs; do
-		rm -rf "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
-		echo "=== dockerd --storage-driver $driver" >>"$log"
-		engine_spawn "$log" "$DOCKERD" \
-			--config-file "$ENGINE_DIR/daemon.json" \
-			--host "unix://$SOCK" \
-			--data-root "$ENGINE_DIR/data" \
-			--exec-root "$ENGINE_DIR/exec" \
-			--pidfile "$ENGINE_DIR/docker.pid" \
-			"${runtimes[@]}" \
-			--exec-opt native.cgroupdriver=systemd \
-			--cgroup-parent "$ENGINE_SLICE" \
-			--storage-driver "$driver" \
-			"${DOCKERD_NET_FLAGS[@]}"
-		if engine_wait_ready 180 "$ENGINE_PID" "$DOCKER" -H "unix://$SOCK" version; then
-			DOCKER_DRIVER=$driver
-			break
-		fi
-		why+="$driver: dockerd $ENGINE_WHY: $(engine_log_errors "$log"); "
-		engine_stop "$ENGINE_PID" 10
-		unset 'ENGINE_PIDS[-1]'
-		local m
-		for m in $(engine_mounts); do umount -l "$m" 2>/dev/null; done
-	done
-	if [[ -z ${DOCKER_DRIVER:-} ]]; then
-		DOCKER_SKIP="dockerd did not start with the overlay2 nor the vfs storage driver: $why"
+	# lib-docker.sh's dockerd with the systemd driver; slower to answer under emulation
+	local DOCKER_CGROUP_FLAGS=(--exec-opt native.cgroupdriver=systemd --cgroup-parent "$ENGINE_SLICE")
+	local DOCKER_READY_S=180
+	if ! spawn_dockerd; then
+		DOCKER_SKIP=$ENGINE_SKIP ENGINE_SKIP=""
 		return 1
 	fi
 	ecmd "$DOCKER" -H "unix://$SOCK" info --format '{{.CgroupDriver}} {{.CgroupVersion}}'
