@@ -54,9 +54,11 @@ struct create_context {
     int ns_count;
     pid_t pid;
     struct spec_strmap cgroup_paths;
-    char *systemd_unit;  /* --systemd-cgroup: the unit's name; started once it is in state.json */
-    int clone_cgroup_fd; /* pure v2: the cgroup made before the clone, for CLONE_INTO_CGROUP */
-    bool cgroup_placed;  /* the init was born in its cgroup */
+    char *systemd_unit;    /* --systemd-cgroup: the unit's name; started once it is in state.json */
+    int clone_cgroup_fd;   /* the unified directory, made before the clone, or -1 */
+    bool cgroup_placed;    /* the init was born in it (CLONE_INTO_CGROUP) */
+    bool cgroup_self_join; /* the init joins the v1 hierarchies itself */
+    struct spec_strmap v1_later; /* v1 hierarchies made while the init makes its netns */
     bool unit_started;
     char *rdt_path;   /* the resctrl group made for us (linux.intelRdt), NULL or "" when none */
     int *mount_trees; /* per mounts[] index: an idmapped mount, made detached, or -1; NULL
@@ -96,6 +98,7 @@ static void context_release(struct create_context *ctx)
     spec_strmap_free(&ctx->cgroup_paths);
     if (ctx->clone_cgroup_fd >= 0)
         close(ctx->clone_cgroup_fd);
+    spec_strmap_free(&ctx->v1_later);
     free(ctx->systemd_unit);
     free(ctx->rdt_path);
     spec_free(ctx->spec);
@@ -460,7 +463,10 @@ static int spawn_init(struct create_context *ctx, struct error *err)
     /* The cgroup namespace must be made after the init is in its cgroup, and clone() has no
      * room for CLONE_NEWTIME: the init unshares both itself. */
     int deferred = all_new & (CLONE_NEWCGROUP | 0x80);
-    int clone_flags = all_new & ~deferred;
+    /* A new network namespace takes the kernel ~0.3 ms to make: the init makes it itself,
+     * while we make the cgroup (place_init). */
+    int early = all_new & CLONE_NEWNET;
+    int clone_flags = all_new & ~deferred & ~early;
     int pid_ns = joined_pid_namespace(ctx);
     cleanup_close int own_pid_ns = -1;
     struct init_config config = {.spec = ctx->spec,
@@ -481,7 +487,9 @@ static int spawn_init(struct create_context *ctx, struct error *err)
                                  .ns_types = ctx->ns_types,
                                  .ns_count = ctx->ns_count,
                                  .new_ns_flags = deferred,
+                                 .early_ns_flags = early,
                                  .mount_tree_fds = ctx->mount_trees,
+                                 .cgroup_join = ctx->cgroup_self_join ? &ctx->cgroup_paths : NULL,
                                  .original_mask = *mask};
 
     /* setns(CLONE_NEWPID) moves only our future children: join for the clone, then back. */
@@ -519,17 +527,33 @@ static int spawn_init(struct create_context *ctx, struct error *err)
     return ctx->pid < 0 ? -1 : 0;
 }
 
-/* On a pure v2 host the cgroup is made and limited before the clone, and the init is born in
- * it (clone_child). Not for the systemd driver (systemd moves the pid into its unit) nor
- * rootless (where a cgroup we may not make is only a warning, after the clone). */
+/* The init never waits for the kernel's cgroup lock (src/linux/cgroup-join.c): it is born in
+ * the unified directory (made here, before the clone) and joins the v1 hierarchies itself
+ * after SYNC_GO. Where the host has v1 hierarchies, they are made after the clone, while the
+ * init makes its network namespace (place_init); everything is made here on a pure v2 host
+ * and with hugepage limits (which a hybrid host may keep in the unified tree). Not for the
+ * systemd driver (systemd moves the pid into its unit) nor rootless (where a cgroup we may
+ * not make is only a warning, after the clone). */
 static int prepare_clone_cgroup(struct create_context *ctx, struct error *err)
 {
-    if (ctx->systemd_unit || ctx->options->rootless || !ctx->cgroup_paths.count ||
-        cgroup_detect_mode() != CGROUP_MODE_V2)
+    cleanup_strmap struct spec_strmap unified = {0};
+    const struct spec_resources *r = &ctx->spec->linux_.resources;
+
+    if (ctx->systemd_unit || ctx->options->rootless || !ctx->cgroup_paths.count)
         return 0;
-    if (cgroup_create_and_apply(&ctx->cgroup_paths, &ctx->spec->linux_.resources, err) < 0)
+    if (cgroup_detect_mode() != CGROUP_MODE_V2 && !r->hugepage_limits_count) {
+        /* The unified tree of a hybrid host holds no resource then: only its directory. */
+        cgroup_split_unified(&ctx->cgroup_paths, &unified, &ctx->v1_later);
+        if (unified.count && cgroup_create(&unified, err) < 0)
+            return -1;
+    } else if (cgroup_create_and_apply(&ctx->cgroup_paths, r, err) < 0) {
         return -1;
+    }
     ctx->clone_cgroup_fd = cgroup_open_clone_target(&ctx->cgroup_paths);
+    if (ctx->clone_cgroup_fd >= 0 &&
+        (ctx->clone_cgroup_fd = move_above(ctx->clone_cgroup_fd, 3 + ctx->preserve_fds, err)) < 0)
+        return -1;
+    ctx->cgroup_self_join = true;
     return 0;
 }
 
@@ -645,8 +669,13 @@ static int place_init(struct create_context *ctx, struct error *err)
         if (cgroup_systemd_start(&start, err) < 0)
             return -1;
     }
-    if (ctx->cgroup_placed) {
-        /* born in it (prepare_clone_cgroup) */
+    if (ctx->cgroup_self_join) {
+        /* See prepare_clone_cgroup: the init joins the v1 hierarchies after SYNC_GO. */
+        if (ctx->v1_later.count &&
+            cgroup_create_and_apply(&ctx->v1_later, &ctx->spec->linux_.resources, err) < 0)
+            return -1;
+        if (!ctx->cgroup_placed && cgroup_join_unified(&ctx->cgroup_paths, ctx->pid, err) < 0)
+            return -1;
     } else if (cgroup_create_and_enter(&ctx->cgroup_paths, &ctx->spec->linux_.resources, ctx->pid,
                                        err) < 0) {
         /* As runc's rootless mode: no cgroup where this user may not make one; the limits
@@ -674,6 +703,10 @@ static int release_init(struct create_context *ctx, struct error *err)
 {
     if (sync_send_value(ctx->sync_fds[0], SYNC_GO, ctx->pid, err) < 0)
         return -1;
+    /* The saved config.json is written while the init works, not after. */
+    if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len, err) <
+        0)
+        return -1;
     return wait_until_ready(ctx, err);
 }
 
@@ -686,9 +719,7 @@ static int record_state(struct create_context *ctx, struct error *err)
         return error_set(err, ESRCH, "container init exited");
     free(record->intel_rdt_path);
     record->intel_rdt_path = xstrdup(ctx->rdt_path ? ctx->rdt_path : "");
-    if (container_write_file(ctx->container, CONFIG_FILE, ctx->config_text, ctx->config_len, err) <
-            0 ||
-        container_save(ctx->container, err) < 0)
+    if (container_save(ctx->container, err) < 0)
         return -1;
     if (ctx->options->pid_file && pid_file_write(ctx->options->pid_file, ctx->pid, err) < 0)
         return -1;
@@ -705,7 +736,7 @@ static int run_steps(struct create_context *ctx, struct error *err)
         {"read and check config.json", prepare_bundle},
         {"state dir, exec fifo, sync socket", prepare_state},
         {"console socket", prepare_console},
-        {"cgroup, before the clone (pure v2)", prepare_clone_cgroup},
+        {"cgroup, before the clone", prepare_clone_cgroup},
         {"clone the init", spawn_init},
         {"id maps, cgroups", place_init},
         {"the init's setup", release_init},

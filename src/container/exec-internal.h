@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "../linux/cgroup.h"
 #include "../spec/spec.h"
 #include "container.h"
 #include "state.h"
@@ -21,7 +22,9 @@ struct exec_context {
     char **argv;                       /* process->args, NULL-terminated (borrowed strings) */
     char **envp;                       /* process->env merged by name, NULL-terminated */
     struct spec_strmap cgroup_paths;   /* the container's, or the --cgroup sub-cgroups */
-    bool cgroup_placed;                /* the child was born in it (clone_child) */
+    bool cgroup_placed;                /* the child was born in its unified directory */
+    bool cgroup_self_join;             /* ... and joins the v1 hierarchies itself */
+    bool paused;                       /* the container was paused (--ignore-paused) */
     int ns_fds[SPEC_NS_COUNT];         /* the init's namespaces that differ from ours */
     enum spec_namespace_type ns_types[SPEC_NS_COUNT];
     int ns_count;

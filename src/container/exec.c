@@ -113,6 +113,7 @@ static int load_container(struct exec_context *ctx, struct error *err)
     ctx->init_start_time = ctx->container->record->init_start_time;
     if (status == STATUS_STOPPED)
         return error_set(err, 0, "cannot exec in a stopped container");
+    ctx->paused = status == STATUS_PAUSED;
     if (status == STATUS_PAUSED && !options->ignore_paused)
         return error_set(err, 0,
                          "cannot exec in a paused container (use --ignore-paused to "
@@ -236,6 +237,18 @@ __attribute__((noreturn)) static void child_main(struct exec_context *ctx)
     close(ctx->sync_fds[0]);
     if (ctx->console_recv_fd >= 0)
         close(ctx->console_recv_fd);
+    /* Into the container's cgroup before anything else; the parent holds the state lock
+     * until it hears we are in (a `kill --all` meanwhile must find us). */
+    if (ctx->cgroup_self_join) {
+        int joined = cgroup_join_self(&ctx->cgroup_paths);
+        if (joined < 0) {
+            error_set(&err, -joined, "join cgroup");
+            sync_send_error(sync_fd, &err);
+            _exit(1);
+        }
+        if (sync_send(sync_fd, SYNC_JOINED, &err) < 0)
+            _exit(1);
+    }
     if (sync_expect(sync_fd, SYNC_GO, &err) < 0)
         _exit(1);
     if (child_setup(ctx, &executable, &err) < 0) {
@@ -341,17 +354,20 @@ static int spawn_child(struct exec_context *ctx, struct error *err)
     if (geteuid() != 0 && user_ns >= 0) {
         ctx->pid = fork_through_user_ns(ctx, user_ns, pid_ns, err);
     } else {
+        /* The child joins the cgroup by itself (src/linux/cgroup-join.c), unless the CPU
+         * affinity must be set around its joining, or the cgroup is frozen: a child that
+         * joins it freezes at once and could not tell us. */
+        ctx->cgroup_self_join =
+            !ctx->has_affinity_initial && !ctx->has_affinity_final && !ctx->paused;
+        cleanup_close int unified_fd =
+            ctx->cgroup_self_join ? cgroup_open_clone_target(&ctx->cgroup_paths) : -1;
         /* setns(CLONE_NEWPID) moves only our future children: join for the fork, then back. */
         if (pid_ns >= 0) {
             own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
             if (own_pid_ns < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
                 return error_set(err, errno, "join the container's pid namespace");
         }
-        /* Born in the container's cgroup where the host allows (pure v2), unless the initial
-         * CPU affinity must be set before it joins. */
-        cleanup_close int cgroup_fd =
-            ctx->has_affinity_initial ? -1 : cgroup_open_clone_target(&ctx->cgroup_paths);
-        ctx->pid = cgroup_fd >= 0 ? clone_child(0, cgroup_fd, &ctx->cgroup_placed) : fork();
+        ctx->pid = ctx->cgroup_self_join ? clone_child(0, unified_fd, &ctx->cgroup_placed) : fork();
         if (ctx->pid == 0)
             child_main(ctx);
         if (ctx->pid < 0)
@@ -408,8 +424,14 @@ static int start_child(struct exec_context *ctx, struct error *err)
     if (ctx->has_affinity_initial &&
         sched_set_affinity(ctx->pid, &ctx->affinity_initial, AFFINITY_INITIAL, err) < 0)
         return -1;
-    if (!ctx->cgroup_placed && cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0)
+    if (ctx->cgroup_self_join) {
+        if (!ctx->cgroup_placed && cgroup_join_unified(&ctx->cgroup_paths, ctx->pid, err) < 0)
+            return -1;
+        if (sync_expect(ctx->sync_fds[0], SYNC_JOINED, err) < 0)
+            return -1;
+    } else if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0) {
         return -1;
+    }
     if (ctx->has_affinity_final &&
         sched_set_affinity(ctx->pid, &ctx->affinity_final, AFFINITY_FINAL, err) < 0)
         return -1;

@@ -15,6 +15,7 @@
 
 #include "../fault.h"
 #include "../hooks/hooks.h"
+#include "../linux/cgroup.h"
 #include "../linux/lsm.h"
 #include "../linux/console.h"
 #include "../linux/namespaces.h"
@@ -223,9 +224,19 @@ void init_main(struct init_config *config)
      * its own, i.e. while we are dumpable (as runc's rootless init): until SYNC_GO, when the
      * maps are written and nothing of the container runs yet. */
     prctl(PR_SET_DUMPABLE, config->dumpable_until_go);
+    /* Made here while the runtime makes our cgroup (create.c's spawn_init). */
+    int early = config->early_ns_flags && unshare(config->early_ns_flags) < 0 ? errno : 0;
     int32_t host_pid;
     if (sync_expect_value(config->sync_fd, SYNC_GO, &host_pid, &err) < 0)
         _exit(1);
+    /* Into the v1 hierarchies first, before our setup is charged to the runtime's cgroup. */
+    int joined = early ? 0 : config->cgroup_join ? cgroup_join_self(config->cgroup_join) : 0;
+    if (early || joined < 0) {
+        error_set(&err, early ? early : -joined,
+                  early ? "unshare network namespace" : "join cgroup");
+        sync_send_error(config->sync_fd, &err);
+        _exit(1);
+    }
     prctl(PR_SET_DUMPABLE, 0);
     config->host_pid = host_pid;
     if (setup_inside(config, &executable, &err) < 0) {

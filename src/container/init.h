@@ -30,7 +30,9 @@ struct init_config {
     int new_ns_flags; /* namespaces the clone did not create (cgroup, time) */
     const int *mount_tree_fds; /* idmapped mounts made by the runtime, by mounts[] index */
     bool dumpable_until_go;    /* rootless: the runtime writes our id maps through our /proc */
-    sigset_t original_mask;    /* restored before execve */
+    const struct spec_strmap *cgroup_join; /* v1 hierarchies we join ourselves after GO */
+    int early_ns_flags;                    /* made before GO (network), by unshare */
+    sigset_t original_mask;                /* restored before execve */
 };
 
 /* Never returns: execs the user's process or exits non-zero after reporting over sync_fd. */

@@ -23,6 +23,7 @@ enum sync_type {
     SYNC_HOOKS_DONE,      /* parent: they succeeded */
     SYNC_SECCOMP_FD,      /* child: the seccomp listener fd (SCM_RIGHTS), for listenerPath */
     SYNC_SECCOMP_FD_DONE, /* parent: the agent has it */
+    SYNC_JOINED,          /* exec's child: it joined the v1 cgroup hierarchies itself */
 };
 
 struct sync_msg {

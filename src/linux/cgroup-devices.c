@@ -69,20 +69,39 @@ static void format_number(char *buf, size_t size, int64_t value)
         snprintf(buf, size, "%" PRId64, value);
 }
 
+/* One rule per write(2), through one open fd per file; a rule equal to the one before it
+ * (the spec's usual deny-all after ours) is skipped. */
 int cgroup_v1_apply_devices(const char *dir, const struct cgroup_apply *a, struct error *err)
 {
     cleanup_free struct cgroup_device_rule *rules = NULL;
+    cleanup_free char *allow_path = xasprintf("%s/devices.allow", dir);
+    cleanup_free char *deny_path = xasprintf("%s/devices.deny", dir);
+    cleanup_close int allow_fd = -1, deny_fd = -1;
+    char previous[80] = "";
     size_t count;
 
     if (cgroup_device_rules(a->r, a->origin, &rules, &count, err) < 0)
         return -1;
     for (size_t i = 0; i < count; i++) {
         char major[24], minor[24], value[80];
+        int *fd = rules[i].allow ? &allow_fd : &deny_fd;
+        const char *path = rules[i].allow ? allow_path : deny_path;
+
         format_number(major, sizeof major, rules[i].major);
         format_number(minor, sizeof minor, rules[i].minor);
-        snprintf(value, sizeof value, "%c %s:%s %s", rules[i].type, major, minor, rules[i].access);
-        if (cgroup_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", value, err) < 0)
+        snprintf(value, sizeof value, "%c %c %s:%s %s", rules[i].allow ? '+' : '-', rules[i].type,
+                 major, minor, rules[i].access);
+        if (strcmp(value, previous) == 0)
+            continue;
+        memcpy(previous, value, sizeof value);
+        if (*fd < 0 && (*fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+            error_set(err, errno, "open %s", path);
             return error_prefix(err, "%s.devices", a->origin);
+        }
+        if (write(*fd, value + 2, strlen(value + 2)) < 0) {
+            error_set(err, errno, "write %s (%s)", path, value + 2);
+            return error_prefix(err, "%s.devices", a->origin);
+        }
     }
     return 0;
 }

@@ -71,18 +71,23 @@ bool cgroup_v2_has_controller(const char *dir, const char *controller)
 
 int cgroup_mkdir_p(const char *dir, struct error *err)
 {
-    cleanup_free char *copy = xstrdup(dir);
+    cleanup_free char *parent = NULL;
+    char *slash;
 
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-            return error_set(err, errno, "mkdir %s", copy);
-        *p = '/';
-    }
-    if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-        return error_set(err, errno, "mkdir %s", copy);
+    /* The parents usually exist: the leaf first, the ancestors only when it says ENOENT. */
+    if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return error_set(err, errno, "mkdir %s", dir);
+    parent = xstrdup(dir);
+    slash = strrchr(parent, '/');
+    if (!slash || slash == parent)
+        return error_set(err, ENOENT, "mkdir %s", dir);
+    *slash = '\0';
+    if (cgroup_mkdir_p(parent, err) < 0)
+        return -1;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return error_set(err, errno, "mkdir %s", dir);
     return 0;
 }
 
@@ -202,9 +207,15 @@ void cgroup_collect_pids(const char *dir, pid_t **pids, size_t *count)
 
 int cgroup_remove_tree(const char *dir)
 {
-    cleanup_closedir DIR *d = opendir(dir);
+    cleanup_closedir DIR *d = NULL;
     struct dirent *de;
 
+    /* Usually a leaf whose tasks are gone: one rmdir, no listing. */
+    if (rmdir(dir) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EBUSY)
+        return -1;
+    d = opendir(dir);
     if (!d)
         return errno == ENOENT ? 0 : -1;
     while ((de = readdir(d)) != NULL) {

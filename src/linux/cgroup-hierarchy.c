@@ -48,23 +48,19 @@ static char *v1_key_from_options(const char *super_options)
     return key;
 }
 
-/* Looks up the caller's cgroup for a hierarchy key in /proc/self/cgroup. */
-static char *own_cgroup(const char *key, bool unified)
+/* Looks up the caller's cgroup for a hierarchy key in the text of /proc/self/cgroup. */
+static char *own_cgroup(const char *self_cgroup, const char *key, bool unified)
 {
-    cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
+    cleanup_free char *copy = xstrdup(self_cgroup ? self_cgroup : "");
+    char *save = NULL;
 
-    if (!f)
-        return xstrdup("/");
-    while (getline(&line, &cap, f) > 0) {
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *controllers = strchr(line, ':');
         char *path = controllers ? strchr(controllers + 1, ':') : NULL;
         if (!path)
             continue;
         *path++ = '\0';
-        controllers++;
-        path[strcspn(path, "\n")] = '\0';
+        *controllers++ = '\0';
         if (unified ? strcmp(line, "0") == 0 && *controllers == '\0'
                     : strcmp(controllers, key) == 0)
             return xstrdup(path);
@@ -73,12 +69,12 @@ static char *own_cgroup(const char *key, bool unified)
 }
 
 static void add_hierarchy(struct cgroup_hierarchy **list, size_t *count, char *key,
-                          const char *mountpoint, bool unified)
+                          const char *mountpoint, bool unified, const char *self_cgroup)
 {
     struct cgroup_hierarchy *h;
     *list = xrealloc(*list, (*count + 1) * sizeof **list);
     h = &(*list)[(*count)++];
-    h->own_path = own_cgroup(key, unified);
+    h->own_path = own_cgroup(self_cgroup, key, unified);
     h->key = key;
     h->mountpoint = xstrdup(mountpoint);
 }
@@ -97,7 +93,11 @@ int cgroup_hierarchies(struct cgroup_hierarchy **out, size_t *count, struct erro
     cleanup_free char *line = NULL;
     size_t cap = 0;
     enum cgroup_mode mode = cgroup_detect_mode();
+    cleanup_free char *self_cgroup = NULL;
+    struct error ignored;
 
+    /* Read once for all hierarchies (NULL: every own path is "/"). */
+    read_file("/proc/self/cgroup", 1 << 20, &self_cgroup, NULL, &ignored);
     *out = NULL;
     *count = 0;
     if (!f)
@@ -114,13 +114,14 @@ int cgroup_hierarchies(struct cgroup_hierarchy **out, size_t *count, struct erro
                 strcmp(mountpoint,
                        mode == CGROUP_MODE_V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified") == 0;
             if (expected)
-                add_hierarchy(out, count, xstrdup(CGROUP_UNIFIED_KEY), mountpoint, true);
+                add_hierarchy(out, count, xstrdup(CGROUP_UNIFIED_KEY), mountpoint, true,
+                              self_cgroup);
         } else if (strcmp(fstype, "cgroup") == 0 && mode != CGROUP_MODE_V2) {
             char *key = v1_key_from_options(super);
             if (*key == '\0' || already_listed(*out, *count, key))
                 free(key);
             else
-                add_hierarchy(out, count, key, mountpoint, false);
+                add_hierarchy(out, count, key, mountpoint, false, self_cgroup);
         }
     }
     if (*count == 0)

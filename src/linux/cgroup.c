@@ -3,7 +3,6 @@
 #include "cgroup-internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +97,7 @@ int cgroup_update_resources(const struct spec_strmap *paths, const struct spec_r
     return apply(paths, r, true, err);
 }
 
-int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_resources *resources,
-                            struct error *err)
+int cgroup_create(const struct spec_strmap *paths, struct error *err)
 {
     const struct cgroup_backend *b = host_backend();
     struct error ignored;
@@ -108,21 +106,21 @@ int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_r
         b->destroy(paths, &ignored);
         return error_prefix(err, "create cgroup");
     }
-    if (cgroup_apply_resources(paths, resources, err) < 0) {
-        b->destroy(paths, &ignored);
-        return -1;
-    }
     return 0;
 }
 
-int cgroup_open_clone_target(const struct spec_strmap *paths)
+int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_resources *resources,
+                            struct error *err)
 {
-    const char *dir = cgroup_unified_dir(paths);
+    struct error ignored;
 
-    /* Only where the unified tree is the whole story: v1 hierarchies need writes anyway. */
-    if (cgroup_detect_mode() != CGROUP_MODE_V2 || !dir)
+    if (cgroup_create(paths, err) < 0)
         return -1;
-    return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cgroup_apply_resources(paths, resources, err) < 0) {
+        host_backend()->destroy(paths, &ignored);
+        return -1;
+    }
+    return 0;
 }
 
 int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
@@ -213,6 +211,18 @@ int cgroup_signal_frozen(const struct cgroup_backend *backend, const struct spec
     cleanup_free pid_t *pids = NULL;
     size_t count = 0;
     struct error ignored;
+
+    /* An empty cgroup has nobody to fork: no freeze (two writes that wait for the kernel)
+     * for the common case, a container whose init is gone. */
+    if (was_frozen == 0) {
+        if (backend->pids(paths, &pids, &count, err) < 0)
+            return -1;
+        if (count == 0)
+            return 0;
+        free(pids);
+        pids = NULL;
+        count = 0;
+    }
     /* Frozen, a fork loop can't outrun the scan of cgroup.procs. */
     bool froze = was_frozen == 0 && backend->freeze(paths, true, &ignored) == 0;
     int result = backend->pids(paths, &pids, &count, err);

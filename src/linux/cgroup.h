@@ -67,14 +67,28 @@ int cgroup_systemd_stop(const char *unit, struct error *err);
 int cgroup_create_and_enter(const struct spec_strmap *paths, const struct spec_resources *resources,
                             pid_t pid, struct error *err);
 
+/* Only the directories (as cgroup_create_and_enter() makes them), no resources. */
+int cgroup_create(const struct spec_strmap *paths, struct error *err);
+
 /* cgroup_create_and_enter() without the enter: for a process cloned straight into the
  * cgroup (clone3 CLONE_INTO_CGROUP), which saves the cgroup.procs write and its wait for
  * an RCU grace period. */
 int cgroup_create_and_apply(const struct spec_strmap *paths, const struct spec_resources *resources,
                             struct error *err);
-/* On a pure v2 host, an O_PATH fd of the map's unified directory for CLONE_INTO_CGROUP;
- * -1 elsewhere (v1 hierarchies need their cgroup.procs writes anyway). */
+/* A new process joins the container's cgroup without a write by pid, which waits for the
+ * kernel's global cgroup lock (cgroup-join.c): born in the unified directory (clone_child()
+ * with the fd cgroup_open_clone_target() gives, -1 when there is none), then
+ * cgroup_join_self() in the child for the v1 hierarchies. */
 int cgroup_open_clone_target(const struct spec_strmap *paths);
+/* In the child, single-threaded: joins every v1 hierarchy of paths (which exist) by writing
+ * "0" to its tasks file. 0, or -errno of the first step that failed. */
+int cgroup_join_self(const struct spec_strmap *paths);
+/* When the clone could not place the child (a kernel without CLONE_INTO_CGROUP): the
+ * parent moves it into the unified directory by pid. */
+int cgroup_join_unified(const struct spec_strmap *paths, pid_t pid, struct error *err);
+/* The map's unified entry into *unified, the v1 ones into *v1 (added to both). */
+void cgroup_split_unified(const struct spec_strmap *paths, struct spec_strmap *unified,
+                          struct spec_strmap *v1);
 
 /* Writes linux.resources to the container's cgroup files (v1, or v2 with runc's
  * conversions), devices included. Errors name the field. */

@@ -1,6 +1,7 @@
 #include "sealed-binary.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "../util.h"
+#include "exe-remap.h"
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -63,17 +65,32 @@ static int copy_into_memfd(int exe_fd)
     return take_fd(&memfd);
 }
 
+/* The detached mount's file as an ordinary read-only fd (the tree fd itself is O_PATH). */
+static int open_view(int tree)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", tree);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 int sealed_binary_ensure(char **argv)
 {
     extern char **environ;
     cleanup_close int exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     cleanup_close int protected_fd = -1;
+    struct stat st;
 
     if (exe_fd < 0)
         return -1;
     if (already_protected(exe_fd))
         return 0;
     protected_fd = read_only_view(exe_fd);
+    if (protected_fd >= 0 && fstat(exe_fd, &st) == 0) {
+        cleanup_close int view = open_view(protected_fd);
+        if (view >= 0 && exe_remap_onto(view, &st) == 0)
+            return 0;
+    }
     if (protected_fd < 0)
         protected_fd = copy_into_memfd(exe_fd);
     if (protected_fd < 0)

@@ -32,6 +32,7 @@ struct state_record *state_record_from_json(const char *json, size_t len, const 
                                             struct error *err);
 void state_record_free(struct state_record *record);
 void spec_strmap_free(struct spec_strmap *map);
+#define cleanup_strmap __attribute__((cleanup(spec_strmap_free)))
 void spec_strmap_add(struct spec_strmap *map, const char *key, const char *value);
 
 #endif

@@ -12,7 +12,7 @@ STEPS=(
 	"create: read and check config.json"
 	"create: state dir, exec fifo, sync socket"
 	"create: console socket"
-	"create: cgroup, before the clone (pure v2)"
+	"create: cgroup, before the clone"
 	"create: clone the init"
 	"create: id maps, cgroups"
 	"create: the init's setup"
