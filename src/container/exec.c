@@ -415,6 +415,25 @@ static int wait_for_exec(struct exec_context *ctx, struct error *err)
     }
 }
 
+/* The child joined the cgroup; a closed socket is a child killed meanwhile (with its
+ * container, say: EPROTO lets container_exec() find out). */
+static int wait_for_joined(struct exec_context *ctx, struct error *err)
+{
+    struct sync_msg msg;
+    cleanup_close int attached_fd = -1;
+    bool closed;
+
+    if (sync_read(ctx->sync_fds[0], &msg, &attached_fd, &closed, err) < 0)
+        return -1;
+    if (closed)
+        return error_set(err, EPROTO, "the process exited during its setup");
+    if (msg.type == SYNC_ERROR)
+        return sync_error_of(&msg, err);
+    if (msg.type != SYNC_JOINED)
+        return error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+    return 0;
+}
+
 static int start_child(struct exec_context *ctx, struct error *err)
 {
     const struct container *c = ctx->container;
@@ -427,7 +446,7 @@ static int start_child(struct exec_context *ctx, struct error *err)
     if (ctx->cgroup_self_join) {
         if (!ctx->cgroup_placed && cgroup_join_unified(&ctx->cgroup_paths, ctx->pid, err) < 0)
             return -1;
-        if (sync_expect(ctx->sync_fds[0], SYNC_JOINED, err) < 0)
+        if (wait_for_joined(ctx, err) < 0)
             return -1;
     } else if (cgroup_enter(&ctx->cgroup_paths, ctx->pid, err) < 0) {
         return -1;
