@@ -6,6 +6,9 @@ set -euo pipefail
 
 PACKAGES=(
 	gcc make pkg-config libyajl-dev libseccomp-dev libcap-dev
+	# the default static build links musl (scripts/musl-deps.sh builds the three libraries
+	# from Debian's sources: apt-get source needs dpkg-dev, libseccomp's build gperf)
+	musl-tools gperf dpkg-dev
 	busybox-static runc crun jq iproute2 tmux python3-jsonschema
 	coreutils util-linux procps clang-format
 	# tests/engines/pty-drive.py (the engines' -it cases)

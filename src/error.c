@@ -1,18 +1,15 @@
 #include "error.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Go's errno texts, which runc prints and engines match ("no such file or directory" is
- * exit 127, "permission denied" 126): glibc's with a lower-case first letter. */
+#include "errno-text.h"
+
 static void append_errno_text(char *buf, size_t size, int errnum)
 {
-    const char *text = strerror(errnum);
-    int n = snprintf(buf, size, ": %s", text);
+    char unknown[32];
 
-    if (n > 2 && size > 2 && isupper((unsigned char)buf[2]) && !isupper((unsigned char)buf[3]))
-        buf[2] = (char)tolower((unsigned char)buf[2]);
+    snprintf(buf, size, ": %s", errno_text(errnum, unknown, sizeof unknown));
 }
 
 int error_set(struct error *err, int errnum, const char *fmt, ...)

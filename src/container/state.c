@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,12 @@ int container_id_validate(const char *id, struct error *err)
             return error_set(err, EINVAL, "invalid container ID format: %s", id);
     }
     return 0;
+}
+
+/* renameat2(RENAME_NOREPLACE) by its syscall: musl has no wrapper. */
+static int rename_noreplace(const char *from, const char *to)
+{
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */);
 }
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -105,13 +112,13 @@ static int make_locked_dir(struct container *c, struct error *err)
         rmdir(tmp);
         return -1;
     }
-    renamed = renameat2(AT_FDCWD, tmp, AT_FDCWD, c->dir, RENAME_NOREPLACE);
+    renamed = rename_noreplace(tmp, c->dir);
     if (renamed < 0 && errno == EEXIST) {
         /* remove_if_stale() uses dirfd for the old dir: keep ours aside */
         int ours = c->dirfd;
         c->dirfd = -1;
         if (remove_if_stale(c))
-            renamed = renameat2(AT_FDCWD, tmp, AT_FDCWD, c->dir, RENAME_NOREPLACE);
+            renamed = rename_noreplace(tmp, c->dir);
         else
             errno = EEXIST;
         c->dirfd = ours;

@@ -5,7 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "mount-api.h"
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -16,7 +16,6 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <linux/prctl.h>
 
 #include "../util.h"
 

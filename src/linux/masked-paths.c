@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <sys/mount.h>
+#include "mount-api.h"
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 

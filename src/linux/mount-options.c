@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "mount-api.h"
 
 #include "../util.h"
 

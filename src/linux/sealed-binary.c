@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
+#include "mount-api.h"
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "mount-api.h"
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>

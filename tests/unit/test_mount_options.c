@@ -2,7 +2,7 @@
  * propagation changes, mount_setattr attributes and filesystem data. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "linux/mount-api.h"
 
 #include "error.h"
 #include "linux/mount-options.h"
