@@ -10,7 +10,7 @@ PACKAGES=(
 	# from Debian's sources: apt-get source needs dpkg-dev, libseccomp's build gperf)
 	musl-tools gperf dpkg-dev
 	busybox-static runc crun jq iproute2 tmux python3-jsonschema
-	coreutils util-linux procps clang-format
+	coreutils util-linux procps clang-format strace
 	# tests/engines/pty-drive.py (the engines' -it cases)
 	python3
 	# the fuzz harnesses (make fuzz, tests/integration/fuzz.sh): libFuzzer and the sanitizers

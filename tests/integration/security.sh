@@ -323,6 +323,34 @@ test_cve_2019_5736_overwrite_runtime_via_start() {
 	wait "$start_job"
 }
 
+# The protection above without a second start of the runtime (docs/performance.md): the
+# runtime's process is exec'd once, by its caller, in `run` and `exec` (no re-exec through
+# a read-only view or a memfd: strace without -f sees the runtime's own execs only), and
+# the exe of the init, the runtime's process until `start`, cannot be opened for writing.
+test_cve_2019_5736_protection_without_reexec() {
+	require_runc_go
+	[[ $SANITIZE == 1 ]] && skip "LeakSanitizer stops the runtime under ptrace"
+	command -v strace >/dev/null || skip "no strace"
+	new_container
+	set_args sleep 100
+	local trace=$TEST_TMP/trace.$BASHPID execs
+	strace -qq -e trace=execve,execveat -o "$trace" "$RUNTIME" --root "$ROOT" run -d -b "$BUNDLE" "$ID" \
+		</dev/null >/dev/null 2>"$TEST_TMP/err" || fail "run -d under strace: $(cat "$TEST_TMP/err")"
+	execs=$(grep -c -e 'execveat(' -e "execve(\"$RUNTIME\"" "$trace")
+	assert_eq "execs of the runtime's binary in run -d (1: the caller's)" 1 "$execs"
+	strace -qq -e trace=execve,execveat -o "$trace" "$RUNTIME" --root "$ROOT" exec "$ID" true \
+		</dev/null >/dev/null 2>"$TEST_TMP/err" || fail "exec under strace: $(cat "$TEST_TMP/err")"
+	execs=$(grep -c -e 'execveat(' -e "execve(\"$RUNTIME\"" "$trace")
+	assert_eq "execs of the runtime's binary in exec (1: the caller's)" 1 "$execs"
+	# the init is the runtime's process until `start`: its exe from the host's side
+	local init
+	init=$(jq -r .pid "$ROOT/$ID/state.json")
+	[[ $(readlink "/proc/$init/exe") == /* ]] || fail "no exe link for the init $init"
+	if (exec 3>>"/proc/$init/exe") 2>/dev/null; then
+		fail "the running container's init: its exe opens for writing"
+	fi
+}
+
 # ------------------------------ CVE-2016-9962: the runtime's own processes
 
 # REACH_CHECK PID: what of process PID the caller can reach
