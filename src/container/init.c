@@ -213,6 +213,19 @@ static int wait_for_start(int fifo_fd, int proc_fd, struct error *err)
     return 0;
 }
 
+/* After SYNC_GO: the network namespace made before it (unshare_errno: how that went), and
+ * the v1 cgroup hierarchies, joined first, before our setup is charged to the runtime's. */
+static int finish_early_steps(const struct init_config *config, int unshare_errno,
+                              struct error *err)
+{
+    int joined;
+
+    if (unshare_errno)
+        return error_set(err, unshare_errno, "unshare network namespace");
+    joined = config->cgroup_join ? cgroup_join_self(config->cgroup_join) : 0;
+    return joined < 0 ? error_set(err, -joined, "join cgroup") : 0;
+}
+
 void init_main(struct init_config *config)
 {
     struct error err = {0};
@@ -229,11 +242,7 @@ void init_main(struct init_config *config)
     int32_t host_pid;
     if (sync_expect_value(config->sync_fd, SYNC_GO, &host_pid, &err) < 0)
         _exit(1);
-    /* Into the v1 hierarchies first, before our setup is charged to the runtime's cgroup. */
-    int joined = early ? 0 : config->cgroup_join ? cgroup_join_self(config->cgroup_join) : 0;
-    if (early || joined < 0) {
-        error_set(&err, early ? early : -joined,
-                  early ? "unshare network namespace" : "join cgroup");
+    if (finish_early_steps(config, early, &err) < 0) {
         sync_send_error(config->sync_fd, &err);
         _exit(1);
     }

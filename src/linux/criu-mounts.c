@@ -5,11 +5,11 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mount-api.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../util.h"
+#include "mount-api.h"
 #include "mounts.h"
 #include "path.h"
 

@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include "mount-api.h"
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "../util.h"
+#include "mount-api.h"
 #include "mounts.h"
 #include "path.h"
 

@@ -2,9 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "mount-api.h"
 
 #include "../util.h"
+#include "mount-api.h"
 
 enum option_kind {
     OPTION_FLAG_SET,   /* mount(2) flag turned on */

@@ -5,13 +5,13 @@
 #include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mount-api.h"
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../util.h"
+#include "mount-api.h"
 #include "mount-options.h"
 #include "path.h"
 
@@ -502,8 +502,8 @@ int mount_idmapped_tree(const char *source, const struct mount_options *opts, in
     cleanup_close int tree = open_tree(AT_FDCWD, source, tree_flags);
     if (tree < 0)
         return error_set(err, errno, "bind %s", source);
-    if (syscall(SYS_mount_setattr, tree, "",
-                AT_EMPTY_PATH | (opts->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    if (mount_setattr(tree, "", AT_EMPTY_PATH | (opts->idmap_recursive ? AT_RECURSIVE : 0), &attr,
+                      sizeof attr) < 0)
         return error_set(err, errno,
                          "idmap %s (the filesystem must support idmapped mounts, Linux 5.12+)",
                          source);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include "mount-api.h"
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,10 +11,11 @@
 #include "../util.h"
 #include "devices.h"
 #include "masked-paths.h"
-#include "sysctl.h"
+#include "mount-api.h"
 #include "mount-options.h"
 #include "mounts.h"
 #include "path.h"
+#include "sysctl.h"
 
 #define cleanup_mounts_context __attribute__((cleanup(mounts_context_release)))
 

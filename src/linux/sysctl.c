@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include "mount-api.h"
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <linux/openat2.h>
 
 #include "../util.h"
+#include "mount-api.h"
 
 /* Never leave the procfs instance (a mount over a file is another filesystem) and never
  * follow a link: each write reaches the sysctl its name says or fails. */
